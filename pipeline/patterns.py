@@ -1,0 +1,121 @@
+"""The cleaner's knowledge of page furniture, as data: what is boilerplate, what is attribution.
+
+Each rule is a compiled regular expression with the reason the cleaner reports when it fires.
+Extend a list here (or pass extra rules to :class:`pipeline.clean.Cleaner`) to teach the cleaner
+a new site; the rules follow ANNOTATION.md §1 and the gold files of the statements corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+)
+#: A date as attribution lines write it: ``May 7, 2024``, ``2024-05-08``, ``2024年5月6日``.
+DATE = (
+    rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}"
+    r"|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4})"
+)
+
+
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+#: Whole lines that are boilerplate: (reason, pattern searched in the stripped line). A rule
+#: fires only on lines no longer than LONG_LINE characters (page furniture is short; content
+#: that happens to say "share" or "WeChat" is not), except the rules in ANY_LENGTH.
+LONG_LINE = 100
+ANY_LENGTH = {"copyright notice", "contact line", "markup debris", "table of contents"}
+BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
+    ("site section", _rx(r"^(related principles|相关原则|相關原則|相关文章|相關文章|頻道推薦|频道推荐|"
+                         r"阅读排行|閱讀排行|最新信息|推薦展會|推荐展会|企業直播|企业直播|热门推荐|熱門推薦|"
+                         r"read more|more|更多|advertisement|press releases|summary:?|brief|摘要|"
+                         r"original source|support centre|基本介紹|基本介绍|政策全文|全文如下.*|"
+                         r"以下是.{0,30}全(文)?|专栏:.*|專欄:.*|tags:.*|国际|國際|科技|法律|宣言|"
+                         r"(\w+\s)?更多|現代英語:?|现代英语:?|移動端|移动端)$")),
+    ("breadcrumb", _rx(r"(当前位置|當前位置|当前的位置|當前的位置|您的位置|現在的位置|现在的位置|正在阅读|正在閱讀)")),
+    ("breadcrumb", _rx(r"^(home|首页|首頁)\s*(>|>>|»|›)")),
+    ("breadcrumb", _rx(r"^(\S.{0,30}\s*(>|>>|»|›)\s*){2,}.{0,30}$")),
+    ("breadcrumb", _rx(r"^\s*(>|>>)\s*\S")),
+    ("editor line", _rx(r"^[(（【\[]?\s*(责任编辑|責任編輯|编辑|編輯|责编|責編|制作|發布者|发布者|编审|審核|审核)\s*[:：\s]")),
+    ("editor line", _rx(r"^[(（]\s*(jq|完|end)\s*[)）]$")),
+    ("copyright notice", _rx(r"(©|copyright|all rights reserved|版权所有|版權所有|版权声明|版權聲明|"
+                             r"郑重声明|鄭重聲明|如有侵权|如有侵權|转载请|轉載請|如需转载|如需轉載|未经.{0,10}授权|"
+                             r"未經.{0,10}授權|圖片版權|图片版权|版权归|版權歸)")),
+    ("contact line", _rx(r"(联系电话|聯系電話|聯繫電話|联系邮箱|聯系郵箱|投稿邮箱|投稿郵箱|联系我们|聯系我們|"
+                         r"ICP备|ICP備|公网安备|公網安備|网站标识码|網站標識碼|主办单位|主辦單位|技术支持|上海网警)")),
+    ("app or social promotion", _rx(r"(微信|微博|客户端|客戶端|扫码|掃碼|朋友圈|分享|qzone|抖音|"
+                                    r"app下载|下载app|官方微博|关注@|關注@|^关注|^關注|搜\s*索|"
+                                    r"share this|follow us|subscribe)")),
+    ("paywall", _rx(r"(free articles? left|free trial|start trial|signup for a trial|free member|"
+                    r"limited articles|unlimited access|create an account|continue reading)")),
+    ("archive banner", _rx(r"(you are viewing an archived web page|loading media information|"
+                           r"building peace in the minds|all menu close)")),
+    ("page counter", _rx(r"^(\d[\d,]*\s*(篇|次浏览|次瀏覽|人阅读|人閱讀)|(浏览量|瀏覽量|浏覽量|阅读量|閱讀量|浏览|瀏覽)[:：]?\s*\d*.*)$")),
+    ("page counter", _rx(r"^(更新时间|更新時間)[:：]?\s*$")),
+    ("comment widget", _rx(r"(网友评论|網友評論|评论内容|評論內容|^评论|已有\s*\d+\s*条评论)")),
+    ("link", _rx(r"^(\S{0,20}https?://\S+|www\.\S+|!\[\]\(.*\)|详细→.*)$")),
+    ("link", _rx(r"^(下一篇|上一篇|上一條|下一條|关键词|關鍵詞)[:：]")),
+    ("markup debris", _rx(r"(<\s*/?\s*(strike|bdo|sup|center|input|menu|span|div|a)\b[^>]*>|\{!!.*!!\})")),
+    ("table of contents", re.compile(r"(…{3,}|\.{6,}|-\s\d+\s-)")),
+    ("symbols only", re.compile(rf"^[^\w{CJK}]{{1,12}}$")),
+]
+
+#: Words of the spam link farms that some Chinese pages carry; two or more make a line spam.
+SPAM_WORDS = re.compile(
+    r"(国产|國產|精品|一区|二区|三区|無碼|无码|久久|日韩|日韓|欧美|歐美|黄色|黃色|成人|毛片|在线观看|"
+    r"在線觀看|视频网站|(?<![A-Za-z])av(?![A-Za-z])|少妇|人妻|蜜臀|激情|裸体|黑丝|内射|福利网站|色窝|一级|三级|青娱乐|"
+    r"(?<!\d)91(?!\d))", re.IGNORECASE
+)
+
+#: Attribution lines, with the named groups ``document``, ``issuer``, ``date``, ``source``.
+#: ``after`` rules describe the passages before them (LAIP pages); ``before`` rules the
+#: passages after them (news pages). Matched against the stripped, repaired line.
+ATTRIBUTION_AFTER: list[re.Pattern] = [
+    _rx(rf"^Principle:\s*(?P<document>.+?),\s*(?P<date>{DATE})(\s*\(unconfirmed\))?\s*$"),
+    _rx(rf"^Published by\s+(?P<issuer>.+?)\s+in\s+(?P<document>.+?),\s*(?P<date>{DATE})\s*$"),
+    _rx(r"^Published by\s+(?P<issuer>.+)$"),
+    _rx(r"^Publisher:\s*(?P<issuer>.+)$"),
+    _rx(rf"^原则\s*[:：]\s*(?P<document>.+?),\s*(?P<date>{DATE})\s*$"),
+    _rx(rf"^原則\s*[:：]\s*(?P<document>.+?),\s*(?P<date>{DATE})\s*$"),
+    _rx(rf"^由\s*(?P<issuer>.+?)\s+在\s+(?P<document>.+?)\s*(发表|發表)\s*,\s*(?P<date>{DATE})\s*$"),
+    _rx(r"^作者\s*[:：]\s*(?P<issuer>[A-Za-z].+)$"),
+]
+ATTRIBUTION_BEFORE: list[re.Pattern] = [
+    _rx(r'^The principle\s+["“](?P<document>.+?)["”]\s+has mentioned the topic\s+["“].+?["”]\s+in the following places:?$'),
+    _rx(rf"^(发布时间|發布時間|發布時間|发布日期|發布日期|发布于|發布於|时间|時間|日期|date)\s*[:：]?\s*(?P<date>{DATE})"
+        r"[^来來]*?((来源|來源)\s*[:：]\s*(?P<source>.+?))?\s*$"),
+    _rx(rf"^(?P<date>{DATE})\s*[\d:\s]*((来源|來源)\s*[:：]\s*(?P<source>.+?))?(\s+作者[:：].*)?\s*$"),
+    _rx(r"^(来源|來源|来源于|來源於)\s*[:：]\s*(?P<source>.+)$"),
+    _rx(r"^(作者|原标题|原標題|本文转自|本文轉自|網址|网址)\s*[:：].*$"),
+    _rx(rf"^\((?P<source>Xinhua|AP|Reuters|AFP)\)\s*[\d:]+,\s*(?P<date>{DATE})$"),
+    _rx(rf"^(ISSUED ON|Published|Updated|Posted)\s*:?\s*(?P<date>{DATE}|\d\d/\d\d/\d{{4}})\s*$"),
+    _rx(rf"^date\s+(?P<date>{DATE}).*$"),
+    _rx(r"^.{0,20}[〔\[]\d{4}[〕\]]\s*\d+\s*[号號]$"),
+    _rx(r"^[(（]此件.{0,6}公開發布|此件.{0,6}公开发布|此件主動公開|此件主动公开[)）]$"),
+    _rx(r"^[(（](此件.{0,8})[)）]$"),
+    _rx(r"^(中文名|發布機構|发布机构|發布日期|发布日期|實施日期|实施日期)\s*[:：].*$"),
+    _rx(r"^《\s*人民日[报報]\s*》.*版\s*[)）]?$"),
+    _rx(r"^(Embassy Spokesperson|Spokesperson)\s*:?$"),
+    _rx(rf"^Adopted\s+(?P<date>{DATE}|{MONTH}\s+\d{{4}})$"),
+]
+#: Attribution at the start of a content line: a dateline (``PARIS --``,
+#: ``SHANGHAI, July 4 (Xinhua) --``, ``新华社北京12月27日电``, ``本报北京7月13日电(记者金歆)``).
+DATELINE = re.compile(
+    r"^(?:(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*(?P<date>" + MONTH + r"\s+\d{1,2}))?"
+    r"(?:\s*\((?P<source>Xinhua|AP|Reuters|AFP)\))?\s*(?:--|—|–)\s*"
+    r"|(?P<zsource>[^\s,,。]{0,24}?)[\u3400-\u9fff]{0,6}(?P<zdate>\d{1,2}月\d{1,2}日)[电電]\s*"
+    r"(?:[(（][^)）]{0,40}[)）])?\s*)"
+)
+#: A news-style closing or opening byline inside a line: ``(记者金歆)``, ``(光明日报全媒体记者王金虎)来源:光明日报``.
+BYLINE_LINE = re.compile(r"^[(（][^)）]{0,30}记者[^)）]{0,20}[)）](来源[:：].*)?$")
+#: Inline reprint stamps and link titles at the end of a paragraph.
+TRAILING_BOILERPLATE = re.compile(
+    r"\s*(Read more|文章源自\S+|详细→\S*|[(（](相關資料圖|相关资料图|完|jq|制作\s*\S{1,6})[)）])\s*$", re.IGNORECASE)
+#: A speaker or section label before the text on the same line (``Question:``, ``导读:``).
+LEADING_LABEL = re.compile(
+    r"^((Question|Answer|Q|A|Embassy Spokesperson|Spokesperson|导读|導讀|摘要|核心提示)\s*[:：]"
+    r"|【[^】]{1,40}】(#[^#]{1,40}#)?)\s*(?=\S)")
