@@ -174,8 +174,8 @@ class Cleaner:
             removals.append(Removal(line.number, text, "byline", "attribution"))
             return
         m = P.DATELINE.match(text)
-        if m and m.end() < len(text) and (m.group("place") or m.group("zdate")):
-            found = {"date": m.group("date") or m.group("zdate"),
+        if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate")):
+            found = {"date": m.group("date") or m.group("zdate") or m.group("ddate"),
                      "source": m.group("source") or m.group("zsource") or None}
             line.attribution = {k: v for k, v in found.items() if v}
             line.placement = "before"

@@ -59,11 +59,17 @@ def evaluate_page(gold_path: Path, raw_dir: Path, job: SegmentJob) -> PageResult
     matched = sum((Counter(predicted) & Counter(gold_clauses)).values())
     gold_u = units(" ".join(gold_clauses))
     pred_u = units(" ".join(predicted))
-    joined = "\n".join(predicted)
-    squeezed = joined.replace(" ", "")
+    squeezed = "\n".join(predicted).replace(" ", "")
+    gold_squeezed = "\n".join(gold_clauses).replace(" ", "")
 
     def leaks(items: list[str]) -> list[str]:
-        return [b for b in items if normalise(b).replace(" ", "") in squeezed]
+        """Lines found in the clauses more often than the gold clauses hold them."""
+        out = []
+        for item in items:
+            key = item.replace(" ", "")
+            if squeezed.count(key) > gold_squeezed.count(key):
+                out.append(item)
+        return out
 
     boilerplate = [normalise(b) for b in gold.get("boilerplate", []) if len(normalise(b).replace(" ", "")) >= 4]
     attribution = [normalise(a) for p in gold["passages"] for a in p["attribution_lines"]

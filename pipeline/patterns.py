@@ -28,7 +28,7 @@ def _rx(pattern: str) -> re.Pattern:
 #: fires only on lines no longer than LONG_LINE characters (page furniture is short; content
 #: that happens to say "share" or "WeChat" is not), except the rules in ANY_LENGTH.
 LONG_LINE = 100
-ANY_LENGTH = {"copyright notice", "contact line", "markup debris", "table of contents"}
+ANY_LENGTH = {"copyright notice", "contact line", "markup debris"}
 BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("site section", _rx(r"^(related principles|相关原则|相關原則|相关文章|相關文章|頻道推薦|频道推荐|"
                          r"阅读排行|閱讀排行|最新信息|推薦展會|推荐展会|企業直播|企业直播|热门推荐|熱門推薦|"
@@ -52,6 +52,8 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
                                     r"share this|follow us|subscribe)")),
     ("paywall", _rx(r"(free articles? left|free trial|start trial|signup for a trial|free member|"
                     r"limited articles|unlimited access|create an account|continue reading)")),
+    ("full-text announcement", _rx(r"(attaches the full text of|^here is (an? )?english translation of)")),
+    ("site section", _rx(r"^(政策全文|內容解讀|内容解读)[,，]")),
     ("archive banner", _rx(r"(you are viewing an archived web page|loading media information|"
                            r"building peace in the minds|all menu close)")),
     ("page counter", _rx(r"^(\d[\d,]*\s*(篇|次浏览|次瀏覽|人阅读|人閱讀)|(浏览量|瀏覽量|浏覽量|阅读量|閱讀量|浏览|瀏覽)[:：]?\s*\d*.*)$")),
@@ -93,7 +95,7 @@ ATTRIBUTION_BEFORE: list[re.Pattern] = [
     _rx(r"^(作者|原标题|原標題|本文转自|本文轉自|網址|网址)\s*[:：].*$"),
     _rx(rf"^\((?P<source>Xinhua|AP|Reuters|AFP)\)\s*[\d:]+,\s*(?P<date>{DATE})$"),
     _rx(rf"^(ISSUED ON|Published|Updated|Posted)\s*:?\s*(?P<date>{DATE}|\d\d/\d\d/\d{{4}})\s*$"),
-    _rx(rf"^date\s+(?P<date>{DATE}).*$"),
+    _rx(rf"^date\s+(?P<date>{DATE})[\d/:\s]*$"),
     _rx(r"^.{0,20}[〔\[]\d{4}[〕\]]\s*\d+\s*[号號]$"),
     _rx(r"^[(（]此件.{0,6}公開發布|此件.{0,6}公开发布|此件主動公開|此件主动公开[)）]$"),
     _rx(r"^[(（](此件.{0,8})[)）]$"),
@@ -105,7 +107,7 @@ ATTRIBUTION_BEFORE: list[re.Pattern] = [
 #: Attribution at the start of a content line: a dateline (``PARIS --``,
 #: ``SHANGHAI, July 4 (Xinhua) --``, ``新华社北京12月27日电``, ``本报北京7月13日电(记者金歆)``).
 DATELINE = re.compile(
-    r"^(?:(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*(?P<date>" + MONTH + r"\s+\d{1,2}))?"
+    r"^(?:date\s+(?P<ddate>\d{4}-\d{1,2}-\d{1,2})[\d/:\s]*(?=[A-Z])|(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*(?P<date>" + MONTH + r"\s+\d{1,2}))?"
     r"(?:\s*\((?P<source>Xinhua|AP|Reuters|AFP)\))?\s*(?:--|—|–)\s*"
     r"|(?P<zsource>[^\s,,。]{0,24}?)[\u3400-\u9fff]{0,6}(?P<zdate>\d{1,2}月\d{1,2}日)[电電]\s*"
     r"(?:[(（][^)）]{0,40}[)）])?\s*)"
@@ -114,7 +116,7 @@ DATELINE = re.compile(
 BYLINE_LINE = re.compile(r"^[(（][^)）]{0,30}记者[^)）]{0,20}[)）](来源[:：].*)?$")
 #: Inline reprint stamps and link titles at the end of a paragraph.
 TRAILING_BOILERPLATE = re.compile(
-    r"\s*(Read more|文章源自\S+|详细→\S*|[(（](相關資料圖|相关资料图|完|jq|制作\s*\S{1,6})[)）])\s*$", re.IGNORECASE)
+    r"\s*(Read more|文章源自\S+|详细→\S*|\|\s*\S*(一区|二区|一码|二码|精华液|国产|精品)\S*|[(（](相關資料圖|相关资料图|完|jq|制作\s*\S{1,6})[)）])\s*$", re.IGNORECASE)
 #: A speaker or section label before the text on the same line (``Question:``, ``导读:``).
 LEADING_LABEL = re.compile(
     r"^((Question|Answer|Q|A|Embassy Spokesperson|Spokesperson|导读|導讀|摘要|核心提示)\s*[:：]"

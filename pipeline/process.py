@@ -120,12 +120,18 @@ class SegmentJob:
             passage_id = f"{kept.doc_id}#p{kept.index}"
             if p.truncated and clauses:
                 clauses[-1].truncated = True
-            for n, clause in enumerate(clauses):
+            heading = p.heading
+            n = 0
+            for clause in clauses:
+                if clause.heading:
+                    heading = clause.text
+                    continue
                 manifest.clauses += 1
+                n += 1
                 yield {
-                    "doc_id": kept.doc_id, "passage_id": passage_id, "clause_id": f"{passage_id}.c{n}",
+                    "doc_id": kept.doc_id, "passage_id": passage_id, "clause_id": f"{passage_id}.c{n - 1}",
                     "text": clause.text, "start": clause.start, "end": clause.end,
-                    "heading": p.heading, "lang": p.lang,
+                    "heading": heading, "lang": p.lang,
                     **{k: p.attribution.get(k) for k in ATTRIBUTION_FIELDS},
                     "truncated": clause.truncated, "seen_in": list(kept.seen_in),
                 }

@@ -43,6 +43,11 @@ GLUED_STOP = re.compile(r"(?<=[\w\u3400-\u9fff])[.?](?=[A-Za-z0-9\u00c0-\u024f])
 CONTINUED = re.compile(r"[.?!;…][”’\"')\]]*[\s,;]*(?=[a-z])")
 #: After a clause end, an opening bracket or quote starts the next clause (``。《办法》…``).
 END_THEN_OPEN = re.compile(r"[.!?。！？；;][”’」』）)\]\"]*[ \t]*(?=[《“「（(\[【])")
+#: A sentence end glued to the next sentence: ``…intelligence.”The SCO``.
+GLUED_END = re.compile(r"(?<=[a-z]{2})[.!?][”\"’]+(?=[A-Z])")
+#: A numbered item inside a line: ``… methodologies. 5.2. Development of competencies. AI Actors …``.
+INLINE_NUMBERED = re.compile(r"(?<=[.;:]\s)(?P<marker>\d{1,2}\.\d{1,2}\.?)\s+(?=[A-Z])")
+INLINE_TITLE_MARKER = re.compile(r"^\d{1,2}\.\d{1,2}\.?$")
 #: Chinese inline enumerations: ``…,二是坚持安全可控`` and a lead-in ``…原则:一是…``.
 ZH_INLINE_ITEM = re.compile(r"(?<=[,，、;；:：])(?=[一二三四五六七八九十]是)|(?<=\S)(?=[①-⑳])")
 CJK_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_'’-]+|\s+|.", re.DOTALL)
@@ -114,6 +119,10 @@ def boundary_offsets(text: str) -> tuple[list[int], list[int]]:
     inside.extend(m.end() for m in GLUED_STOP.finditer(text))
     inside.extend(m.end() for m in CONTINUED.finditer(text))
     starts.extend(m.end() for m in END_THEN_OPEN.finditer(text))
+    starts.extend(m.end() for m in GLUED_END.finditer(text))
+    for m in INLINE_NUMBERED.finditer(text):
+        starts.append(m.start())
+        inside.append(m.end())
     starts.extend(m.start() for m in ZH_INLINE_ITEM.finditer(text))
     return sorted(set(starts)), sorted(set(inside) - set(starts))
 
@@ -171,6 +180,7 @@ class Clause:
     start: int
     end: int
     truncated: bool = False
+    heading: bool = False  # a numbered title inside a line (``5.2. Development of competencies.``)
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -198,8 +208,19 @@ def clauses_of(doc: Doc) -> list[Clause]:
     for sent in doc.sents:
         start, end = trim(text, sent.start_char, sent.end_char)
         if end > start:
-            out.append(Clause(text[start:end], start, end))
+            clause = Clause(text[start:end], start, end)
+            clause.heading = _is_inline_title(text, sent.start_char, start, end)
+            out.append(clause)
     return out
+
+
+def _is_inline_title(text: str, span_start: int, start: int, end: int) -> bool:
+    """A short numbered title ending in a full stop, followed by more text on its line."""
+    if start == span_start or not INLINE_TITLE_MARKER.match(text[span_start:start].strip()):
+        return False
+    body = text[start:end]
+    rest = text[end:].split("\n", 1)[0].strip()
+    return bool(rest) and body.endswith(".") and len(body.split()) <= 6 and body[:1].isupper()
 
 
 class Segmenter:
