@@ -37,14 +37,15 @@ ZH_IMPERATIVE = re.compile(r"^(促进|推进|推动|加强|提升|确保|確保|
 #: A lead-in that does not say anything by itself is kept with the first item of its list.
 JOINING_LEAD_IN = re.compile(r"(\b(following|follows|on|are|include|includes)|呼吁|呼籲)\s*[:：]$", re.IGNORECASE)
 CJK_CHAR = re.compile(rf"[{P.CJK}]")
+LATIN_CHAR = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 def language_of(text: str) -> str:
     """``zh`` when a fifth or more of the letters are CJK characters, else ``en``."""
     sample = text[:2000]
     cjk = len(CJK_CHAR.findall(sample))
-    letters = sum(ch.isalpha() for ch in sample)
-    return "zh" if letters and cjk / letters >= 0.2 else "en"
+    latin = len(LATIN_CHAR.findall(sample))
+    return "zh" if cjk and cjk / (cjk + latin) >= 0.2 else "en"
 
 
 @dataclass
@@ -202,10 +203,14 @@ class Cleaner:
             lines.append(_Line(number, fixed.strip()))
         for line in lines:
             self._judge(line, removals)
+        _mark_footer(lines, removals)
         _strip_repeated_stamps(lines, removals)
         doc_lang = language_of(" ".join(ln.text for ln in lines if ln.kind == "content"))
         self._mark_headings(lines, doc_lang)
-        return CleanedDocument(_passages(lines), removals)
+        passages = _passages(lines)
+        infer_attribution(passages)
+        removals.sort(key=lambda r: r.line)
+        return CleanedDocument(passages, removals)
 
     @staticmethod
     def _mark_headings(lines: list[_Line], lang: str) -> None:
@@ -217,6 +222,69 @@ class Cleaner:
             nxt = next((ln for ln in lines[i + 1:] if ln.kind in ("content", "heading")), None)
             if nxt is not None and _is_heading(line.text, lang):
                 line.kind = "heading"
+
+
+FOOTER_STARTERS = {"editor line", "copyright notice", "contact line"}
+
+
+def _mark_footer(lines: list[_Line], removals: list[Removal]) -> None:
+    """After an editor, copyright or contact line, short lines that are not sentences are footer."""
+    in_footer = False
+    for line in lines:
+        if line.kind == "boilerplate":
+            reason = next((r.reason for r in reversed(removals) if r.line == line.number), "")
+            in_footer = in_footer or reason in FOOTER_STARTERS
+        elif line.kind == "content" and in_footer:
+            if len(line.text) <= 30 and not SENTENCE_END.search(line.text):
+                line.kind = "boilerplate"
+                removals.append(Removal(line.number, line.text, "page footer"))
+            else:
+                in_footer = False
+
+
+#: Words that end the title of a statement: a heading ending so names the passage's document.
+TITLE_END = re.compile(
+    r"(声明|聲明|宣言|倡议|倡議|办法|辦法|规定|規定|计划|計劃|共识|共識|意见|意見|框架|原则|原則|规范|規範|准则|準則|"
+    r"规划|規劃|通知|Declaration|Statement|Initiative|Resolution|Consensus|Plan|Principles|Strategy|Code|"
+    r"Guidelines|Framework|Measures|Communiqu[eé])(\s*[(（][^)）]{0,20}[)）])?$")
+TITLE_ISSUER = re.compile(r"^(?P<issuer>.{2,40}?)(关于|關于|關於)")
+HEADLINE_ISSUER = re.compile(
+    r"^(?P<issuer>[A-Z][A-Za-z]+(?:(?:,| and| &) [A-Z][A-Za-z]+)+)\s+(?:to|pledge|agree|issue|sign|adopt|call|vow|release|launch)")
+NARRATIVE_DOCUMENT = re.compile(
+    r"\b(?:a|the)\s+(?P<document>(?:joint\s+)?(?:statement|declaration|initiative|resolution|action plan)"
+    r"(?:\s+on\s+[^,.;]{3,80}?)?)(?=\s+(?:issued|adopted|released|signed)\b)", re.IGNORECASE)
+
+
+def infer_attribution(passages: list[Passage]) -> None:
+    """Fill issuer and document that no attribution line gave, from what the page says.
+
+    A heading that is a statement's title names its document (and, for ``X关于…``, its
+    issuer); a news headline ``China, France to …`` names the issuer; a sentence ``… a joint
+    statement on … issued by …`` names the document. Page-level findings fill every passage
+    that lacks them; values from attribution lines are never overwritten.
+    """
+    page: dict = {}
+    for p in passages:
+        title = (p.heading or "").removeprefix("Full text:").removeprefix("Full Text:").strip()
+        if title and TITLE_END.search(title):
+            found = {"document": title}
+            m = TITLE_ISSUER.match(title)
+            if m:
+                found["issuer"] = m.group("issuer")
+            for key, value in found.items():
+                page.setdefault(key, value)
+        if p.heading and "issuer" not in page:
+            m = HEADLINE_ISSUER.match(p.heading)
+            if m:
+                page["issuer"] = m.group("issuer").replace(",", " and", 1) if m.group("issuer").count(",") == 1 else m.group("issuer")
+        if "document" not in page:
+            m = NARRATIVE_DOCUMENT.search(p.text)
+            if m:
+                page["document"] = m.group("document")
+    for p in passages:
+        for key, value in page.items():
+            if not p.attribution.get(key):
+                p.attribution[key] = value
 
 
 def _strip_repeated_stamps(lines: list[_Line], removals: list[Removal]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -156,6 +157,37 @@ def evaluate_segments(gold_dir, as_json, errors):
                "recovered; boilerpl./attrib.: share of gold boilerplate/attribution lines found in clauses.")
     if as_json:
         as_json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+
+
+@main.command()
+@click.option("--sizes", default="10,50", show_default=True, help="Corpus sizes to run, in MB.")
+@click.option("--sources", multiple=True, type=click.Path(path_type=Path),
+              help="Pages to generate the corpus from (default: data/raw and ../shared/corpora/statements/raw).")
+@click.option("--workdir", type=click.Path(path_type=Path), default=Path("bench/out"), show_default=True)
+@click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the results as JSON here.")
+def bench(sizes, sources, workdir, as_json):
+    """Time `segment` on generated distinct text: MB/s, clauses/s and peak memory per size."""
+    import platform
+    import shutil
+
+    from .bench import generate_corpus, run_segment
+
+    sources = list(sources) or [p for p in (Path("data/raw"), Path("../shared/corpora/statements/raw")) if p.exists()]
+    results = []
+    for mb in (float(x) for x in sizes.split(",")):
+        corpus = workdir / f"corpus-{mb:g}mb"
+        if corpus.exists():
+            shutil.rmtree(corpus)
+        files, size = generate_corpus(sources, corpus, mb)
+        result = {"files": files, **run_segment(corpus, workdir / f"clauses-{mb:g}mb.parquet")}
+        results.append(result)
+        click.echo(f"{result['megabytes']:>7.1f} MB  {files:>6d} files  {result['seconds']:>7.1f} s  "
+                   f"{result['mb_per_s']:>6.2f} MB/s  {result['clauses_per_s']:>7d} clauses/s  "
+                   f"peak {result['peak_memory_mb']} MB")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    click.echo(f"machine: {machine}")
+    if as_json:
+        as_json.write_text(json.dumps({"machine": machine, "runs": results}, indent=2), encoding="utf-8")
 
 
 def _check_format(out: Path) -> None:

@@ -114,7 +114,7 @@ class SegmentJob:
     def _emit(self, chunk: list[_Kept], seen: dict, manifest: Manifest) -> Iterator[dict]:
         texts = [k.passage.text for k in chunk]
         langs = [k.passage.lang for k in chunk]
-        for kept, clauses in zip(chunk, self.segmenter.segment(texts, langs)):
+        for kept, clauses in zip(chunk, self.segmenter.segment(texts, langs), strict=True):
             manifest.passages += 1
             p = kept.passage
             passage_id = f"{kept.doc_id}#p{kept.index}"

@@ -20,7 +20,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -36,7 +38,7 @@ INLINE_ITEM = re.compile(
 BRACKET_LABEL = re.compile(r"\[[A-Za-z ]{1,20}\]\s*")
 LEADING_JUNK = re.compile(r"^(?:\s|(?:and|or)\s+(?=\S))+", re.IGNORECASE)
 TRAILING_JUNK = re.compile(r"(?:[\s,，、]|\s(?:and|or))+$")
-ABBREVIATIONS = re.compile(r"\b(?:No|Art|Arts|Para|para|Sec|Fig|vs|etc|Nos|Vol|pp|Dr|Mr|Mrs|Ms|St|Co|Inc|Ltd)\.$")
+ABBREVIATION_STOP = re.compile(r"\b(?:No|Art|Arts|Para|para|Sec|Fig|vs|etc|Nos|Vol|pp|Dr|Mr|Mrs|Ms|St|Co|Inc|Ltd)\.\s*")
 GLUED_STOP = re.compile(r"(?<=[\w\u3400-\u9fff])[.?](?=[A-Za-z0-9\u00c0-\u024f])")
 #: A stop followed by lower-case text or a comma (``etc., these``; ``…; the ability``) does
 #: not end a clause in English: the position is that of the next word.
@@ -50,7 +52,7 @@ INLINE_NUMBERED = re.compile(r"(?<=[.;:]\s)(?P<marker>\d{1,2}\.\d{1,2}\.?)\s+(?=
 INLINE_TITLE_MARKER = re.compile(r"^\d{1,2}\.\d{1,2}\.?$")
 #: Chinese inline enumerations: ``…,二是坚持安全可控`` and a lead-in ``…原则:一是…``.
 ZH_INLINE_ITEM = re.compile(r"(?<=[,，、;；:：])(?=[一二三四五六七八九十]是)|(?<=\S)(?=[①-⑳])")
-CJK_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_'’-]+|\s+|.", re.DOTALL)
+CJK_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9_'’-]+|\s+|.", re.DOTALL)
 
 
 @spacy.registry.tokenizers("govthemes.cjk_tokenizer.v1")
@@ -62,7 +64,7 @@ def create_cjk_tokenizer():
 
 
 class CJKRunTokenizer:
-    """Tokens are runs of Han characters, runs of Latin letters or digits, and single marks."""
+    """Tokens are single Han characters (a bounded vocabulary), runs of Latin letters or digits, and single marks."""
 
     def __init__(self, vocab):
         self.vocab = vocab
@@ -102,7 +104,7 @@ def boundary_offsets(text: str) -> tuple[list[int], list[int]]:
     marker (``1.`` does not end a sentence) and after a ``.``/``?`` glued to the next letter
     (``e.g.``, ``?shù`` debris).
     """
-    starts, inside = [], []
+    starts, inside = [], [m.end() for m in ABBREVIATION_STOP.finditer(text)]
     position = 0
     for line in text.split("\n"):
         stripped = line.lstrip()
@@ -127,37 +129,44 @@ def boundary_offsets(text: str) -> tuple[list[int], list[int]]:
     return sorted(set(starts)), sorted(set(inside) - set(starts))
 
 
+def text_of(doc: Doc) -> str:
+    """The doc's text: kept in ``user_data`` by :class:`Segmenter` (``Doc.text`` walks every token)."""
+    return doc.user_data.get("text") or doc.text
+
+
 @Language.component("govthemes_clause_boundaries")
 def clause_boundaries(doc: Doc) -> Doc:
-    """Mark clause starts at lines and list items; forbid starts after markers and abbreviations."""
-    if len(doc) == 0:
+    """Mark clause starts at lines and list items; forbid starts after markers and abbreviations.
+
+    Works on the text with regular expressions and sets the flags of all tokens in one array.
+    """
+    n = len(doc)
+    if n == 0:
         return doc
-    token_starts = [t.idx for t in doc]
-    starts, inside = boundary_offsets(doc.text)
-    for offset in inside:
-        i = bisect_right(token_starts, offset)  # the first token at or after the offset
-        if token_starts[i - 1] == offset:
-            i -= 1
-        if 0 < i < len(doc):
-            doc[i].is_sent_start = False
-    for offset in starts:
-        i = bisect_right(token_starts, offset) - 1
-        if i > 0 and token_starts[i] == offset:
-            doc[i].is_sent_start = True
-            # the clause goes on through any marks to its first word (``[Comment] …``, ``《办法》…``)
+    token_starts = doc.to_array(IDX).astype(np.int64)
+    punct = doc.to_array(IS_PUNCT).astype(bool)
+    flags = np.zeros(n, dtype=np.int64)
+    starts, inside = boundary_offsets(text_of(doc))
+    if inside:
+        at = np.searchsorted(token_starts, np.asarray(inside, dtype=np.int64), side="left")
+        flags[at[(at > 0) & (at < n)]] = -1
+    if starts:
+        offsets = np.asarray(starts, dtype=np.int64)
+        at = np.searchsorted(token_starts, offsets, side="left")
+        ok = (at > 0) & (at < n)
+        at, offsets = at[ok], offsets[ok]
+        at = at[token_starts[at] == offsets]
+        flags[at] = 1
+        # the clause goes on through any marks to its first word (``[Comment] …``, ``《办法》…``)
+        for i in at.tolist():
             j = i + 1
-            while j < len(doc) and doc[j].is_punct and doc[j].is_sent_start is None:
-                doc[j].is_sent_start = False
+            while j < n and punct[j] and flags[j] == 0:
+                flags[j] = -1
                 j += 1
-            if j < len(doc) and doc[j].is_sent_start is None:
-                doc[j].is_sent_start = False
-    for i, token in enumerate(doc[:-1]):
-        if token.text == "." and i > 0 and ABBREVIATIONS.search(doc[i - 1].text + "."):
-            if doc[i + 1].is_sent_start is None:
-                doc[i + 1].is_sent_start = False
-        elif ABBREVIATIONS.search(token.text) and doc[i + 1].is_sent_start is None:
-            doc[i + 1].is_sent_start = False
-    doc[0].is_sent_start = True
+            if j < n and flags[j] == 0:
+                flags[j] = -1
+    flags[0] = 1
+    doc.from_array([SENT_START], flags.astype(np.uint64).reshape(-1, 1))
     return doc
 
 
@@ -203,13 +212,18 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def clauses_of(doc: Doc) -> list[Clause]:
     """The clauses of one segmented passage, in order, without overlaps."""
-    text = doc.text
+    text = text_of(doc)
+    if not len(doc):
+        return []
+    token_starts = doc.to_array(IDX)
+    sent_starts = np.flatnonzero(doc.to_array(SENT_START) == 1)
+    bounds = [int(token_starts[i]) for i in sent_starts] + [len(text)]
     out = []
-    for sent in doc.sents:
-        start, end = trim(text, sent.start_char, sent.end_char)
+    for span_start, span_end in zip(bounds, bounds[1:]):  # noqa: B905 (lengths differ by one)
+        start, end = trim(text, span_start, span_end)
         if end > start:
             clause = Clause(text[start:end], start, end)
-            clause.heading = _is_inline_title(text, sent.start_char, start, end)
+            clause.heading = _is_inline_title(text, span_start, start, end)
             out.append(clause)
     return out
 
@@ -227,11 +241,10 @@ class Segmenter:
     """Splits passage texts into clauses with one spaCy pipeline per language.
 
     ``segment(texts, langs)`` yields, for each text, its list of :class:`Clause`. Pipelines are
-    built on first use and reused; ``batch_size`` is passed to ``nlp.pipe``.
+    built on first use and reused.
     """
 
-    def __init__(self, batch_size: int = 256):
-        self.batch_size = batch_size
+    def __init__(self):
         self._nlps: dict[str, Language] = {}
 
     def nlp(self, lang: str) -> Language:
@@ -240,15 +253,18 @@ class Segmenter:
             self._nlps[key] = make_nlp(key)
         return self._nlps[key]
 
+    def process(self, text: str, lang: str) -> Doc:
+        """Run the pipeline of ``lang`` on ``text``, keeping the text for the components."""
+        nlp = self.nlp(lang)
+        doc = nlp.make_doc(text)
+        doc.user_data["text"] = text
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+        return doc
+
     def segment_one(self, text: str, lang: str) -> list[Clause]:
-        return clauses_of(self.nlp(lang)(text))
+        return clauses_of(self.process(text, lang))
 
     def segment(self, texts: Iterable[str], langs: Iterable[str]) -> Iterator[list[Clause]]:
-        texts, langs = list(texts), list(langs)
-        results: list[list[Clause] | None] = [None] * len(texts)
-        for lang in sorted(set(langs)):
-            index = [i for i, x in enumerate(langs) if x == lang]
-            docs = self.nlp(lang).pipe((texts[i] for i in index), batch_size=self.batch_size)
-            for i, doc in zip(index, docs):
-                results[i] = clauses_of(doc)
-        yield from results  # type: ignore[misc]
+        for text, lang in zip(texts, langs, strict=True):
+            yield self.segment_one(text, lang)
