@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import patterns as P
 from .repair import repair_line
@@ -37,15 +38,23 @@ ZH_IMPERATIVE = re.compile(r"^(促进|推进|推动|加强|提升|确保|確保|
 #: A lead-in that does not say anything by itself is kept with the first item of its list.
 JOINING_LEAD_IN = re.compile(r"(\b(following|follows|on|are|include|includes)|呼吁|呼籲)\s*[:：]$", re.IGNORECASE)
 CJK_CHAR = re.compile(rf"[{P.CJK}]")
-LATIN_CHAR = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_NOT_HAN_LEAD = bytes(b for b in range(256) if not 0xE3 <= b <= 0xE9)  # U+3000..U+9FFF
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 
 
 def language_of(text: str) -> str:
-    """``zh`` when a fifth or more of the letters are CJK characters, else ``en``."""
+    """``zh`` when a fifth or more of the letters are Han characters, else ``en``.
+
+    Counted from UTF-8 bytes (the lead byte of a Han character is 0xE3-0xE9) rather than character by
+    character: this runs once per passage and line, on the hot path.
+    """
     sample = text[:2000]
-    cjk = len(CJK_CHAR.findall(sample))
-    latin = len(LATIN_CHAR.findall(sample))
-    return "zh" if cjk and cjk / (cjk + latin) >= 0.2 else "en"
+    encoded = sample.encode("utf-8")
+    cjk = len(encoded.translate(None, _NOT_HAN_LEAD))  # one lead byte per Han character
+    if not cjk:
+        return "en"
+    latin = len(encoded.translate(None, _NOT_ASCII_LETTER))
+    return "zh" if cjk / (cjk + latin) >= 0.2 else "en"
 
 
 @dataclass
@@ -99,14 +108,23 @@ def _match_attribution(text: str) -> tuple[dict, str] | None:
 
 def _boilerplate_reason(text: str) -> str | None:
     short = len(text) <= (P.LONG_LINE // 2 if CJK_CHAR.search(text[:20]) else P.LONG_LINE)
-    for reason, rule in P.BOILERPLATE_LINES:
-        if (short or reason in P.ANY_LENGTH) and rule.search(text):
+    for reason, rule in P.BOILERPLATE_LINES if short else P.ANY_LENGTH_LINES:
+        if rule.search(text):
             return reason
-    if len(P.SPAM_WORDS.findall(text)) >= 3 and language_of(text) == "zh":
+    if CJK_CHAR.search(text) and _spam_words(text) >= 3:
         return "spam link farm"
     if _is_menu(text):
         return "navigation menu"
     return None
+
+
+def _spam_words(text: str) -> int:
+    count = 0
+    for _ in P.SPAM_WORDS.finditer(text):
+        count += 1
+        if count >= 3:
+            break
+    return count
 
 
 def _is_menu(text: str) -> bool:
@@ -154,43 +172,46 @@ class Cleaner:
 
     def __init__(self, extra_boilerplate: list[tuple[str, str]] | None = None):
         self.extra = [(reason, re.compile(rx)) for reason, rx in (extra_boilerplate or [])]
+        self._judge_text = lru_cache(maxsize=200_000)(self._judge_text)
 
     def _judge(self, line: _Line, removals: list[Removal]) -> None:
-        text = line.text
+        kind, attribution, placement, text, removed = self._judge_text(line.text)
+        line.kind, line.attribution, line.placement, line.text = kind, attribution, placement, text
+        removals.extend(Removal(line.number, t, reason, k) for t, reason, k in removed)
+
+    def _judge_text(self, text: str) -> tuple:
+        """What one repaired line is: ``(kind, attribution, placement, content text, removed)``.
+
+        A pure function of the line, cached per cleaner: sites repeat their menus, footers and
+        attribution lines on every page.
+        """
         if not text:
-            line.kind = "blank"
-            return
+            return "blank", None, "", text, ()
         reason = next((r for r, rx in self.extra if rx.search(text)), None) or _boilerplate_reason(text)
         if reason:
-            line.kind = "boilerplate"
-            removals.append(Removal(line.number, text, reason))
-            return
+            return "boilerplate", None, "", text, ((text, reason, "boilerplate"),)
         found = _match_attribution(text)
         if found:
-            line.kind, line.attribution, line.placement = "attribution", found[0], found[1]
-            removals.append(Removal(line.number, text, "attribution line", "attribution"))
-            return
+            return "attribution", found[0], found[1], text, ((text, "attribution line", "attribution"),)
         if P.BYLINE_LINE.match(text):
-            line.kind, line.attribution, line.placement = "attribution", {}, "before"
-            removals.append(Removal(line.number, text, "byline", "attribution"))
-            return
+            return "attribution", {}, "before", text, ((text, "byline", "attribution"),)
+        attribution, placement, removed = None, "", []
         m = P.DATELINE.match(text)
         if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate")):
             found = {"date": m.group("date") or m.group("zdate") or m.group("ddate"),
                      "source": m.group("source") or m.group("zsource") or None}
-            line.attribution = {k: v for k, v in found.items() if v}
-            line.placement = "before"
-            removals.append(Removal(line.number, text[: m.end()], "dateline", "attribution"))
+            attribution, placement = {k: v for k, v in found.items() if v}, "before"
+            removed.append((text[: m.end()], "dateline", "attribution"))
             text = text[m.end():]
         m = P.LEADING_LABEL.match(text)
         if m:
-            removals.append(Removal(line.number, m.group(0).strip(), "speaker or section label", "attribution"))
+            removed.append((m.group(0).strip(), "speaker or section label", "attribution"))
             text = text[m.end():]
         m = P.TRAILING_BOILERPLATE.search(text)
         if m and m.start() > 0:
-            removals.append(Removal(line.number, m.group(0).strip(), "inline link or stamp"))
+            removed.append((m.group(0).strip(), "inline link or stamp", "boilerplate"))
             text = text[: m.start()]
-        line.text = text
+        return "content", attribution, placement, text, tuple(removed)
 
     def clean(self, text: str) -> CleanedDocument:
         """Clean one page (see the class docstring)."""

@@ -71,13 +71,15 @@ def main() -> None:
               help="Output file: .jsonl, .csv or .parquet.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any input could not be read.")
 @click.option("--no-dedupe", is_flag=True, help="Keep repeated passages (default: keep each once).")
+@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
+              help="Processes that clean and segment; the output is the same for any number.")
 @with_read_options
-def segment(paths, out, strict, no_dedupe, max_bytes, text_field, id_field):
+def segment(paths, out, strict, no_dedupe, workers, max_bytes, text_field, id_field):
     """Clean raw statements and split them into clauses, one row per clause."""
     _check_format(out)
     manifest = Manifest()
     docs = progress(iter_documents(paths, max_bytes, text_field, id_field))
-    rows = SegmentJob(deduplicate=not no_dedupe).run(docs, manifest)
+    rows = SegmentJob(deduplicate=not no_dedupe, workers=workers).run(docs, manifest)
     with RowWriter(out, CLAUSE_FIELDS) as writer:
         for batch in batched(rows, 2000):
             writer.write(batch)

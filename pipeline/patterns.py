@@ -66,6 +66,9 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("symbols only", re.compile(rf"^[^\w{CJK}]{{1,12}}$")),
 ]
 
+ANY_LENGTH_LINES = [(reason, rule) for reason, rule in BOILERPLATE_LINES if reason in ANY_LENGTH]
+
+
 #: Words of the spam link farms that some Chinese pages carry; two or more make a line spam.
 SPAM_WORDS = re.compile(
     r"(国产|國產|精品|一区|二区|三区|無碼|无码|久久|日韩|日韓|欧美|歐美|黄色|黃色|成人|毛片|在线观看|"

@@ -62,6 +62,7 @@ class _Kept:
     passage: Passage
     seen_in: list
     key: bytes | None
+    clauses: list
 
 
 class SegmentJob:
@@ -75,69 +76,124 @@ class SegmentJob:
     """
 
     def __init__(self, cleaner: Cleaner | None = None, segmenter: Segmenter | None = None,
-                 deduplicate: bool = True, chunk_size: int = 200):
+                 deduplicate: bool = True, chunk_size: int = 100, workers: int = 1):
         self.cleaner = cleaner or Cleaner()
         self.segmenter = segmenter or Segmenter()
         self.deduplicate = deduplicate
         self.chunk_size = chunk_size
+        self.workers = max(1, workers)
 
     def run(self, items: Iterable[RawDocument | Skipped], manifest: Manifest | None = None) -> Iterator[dict]:
+        """Rows of every clause of ``items``; ``manifest`` (if given) records the run.
+
+        With ``workers > 1``, chunks of documents are cleaned and segmented in worker processes
+        and deduplicated here, in input order: the rows are the same for any number of workers.
+        """
         manifest = manifest if manifest is not None else Manifest()
         seen: dict[bytes, _Kept | None] = {}
-        chunk: list[_Kept] = []
-        for item in items:
-            if isinstance(item, Skipped):
-                manifest.skip(item)
-                continue
-            manifest.documents += 1
-            manifest.files_read.add(item.path)
-            manifest.encodings[item.encoding] += 1
-            for index, passage in enumerate(self.cleaner.clean(item.text).passages):
-                sighting = f"{item.doc_id}:{passage.first_line}"
-                key = passage_key(passage.text) if self.deduplicate and passage.text.strip() else None
-                if key and key in seen:
-                    manifest.duplicates += 1
-                    kept = seen[key]
-                    if kept is not None:
-                        kept.seen_in.append(sighting)
-                        _fill_attribution(kept.passage, passage)
-                    continue
-                kept = _Kept(item.doc_id, index, passage, [sighting], key)
-                if key:
-                    seen[key] = kept
-                chunk.append(kept)
-            if len(chunk) >= self.chunk_size:
-                yield from self._emit(chunk, seen, manifest)
-                chunk = []
-        yield from self._emit(chunk, seen, manifest)
+        for chunk in self._processed_chunks(items, manifest):
+            pending: list[_Kept] = []
+            for doc_id, passages in chunk:
+                for index, (passage, clauses) in enumerate(passages):
+                    sighting = f"{doc_id}:{passage.first_line}"
+                    key = passage_key(passage.text) if self.deduplicate and passage.text.strip() else None
+                    if key and key in seen:
+                        manifest.duplicates += 1
+                        kept = seen[key]
+                        if kept is not None:
+                            kept.seen_in.append(sighting)
+                            _fill_attribution(kept.passage, passage)
+                        continue
+                    kept = _Kept(doc_id, index, passage, [sighting], key, clauses)
+                    if key:
+                        seen[key] = kept
+                    pending.append(kept)
+            yield from self._rows(pending, manifest)
+            for kept in pending:  # sightings after this chunk are counted, not listed
+                if kept.key is not None:
+                    seen[kept.key] = None
 
-    def _emit(self, chunk: list[_Kept], seen: dict, manifest: Manifest) -> Iterator[dict]:
-        texts = [k.passage.text for k in chunk]
-        langs = [k.passage.lang for k in chunk]
-        for kept, clauses in zip(chunk, self.segmenter.segment(texts, langs), strict=True):
+    def _processed_chunks(self, items: Iterable[RawDocument | Skipped], manifest: Manifest) -> Iterator[list]:
+        """Chunks of ``(doc_id, [(passage, clauses), ...])``, in input order."""
+        def chunks() -> Iterator[list[RawDocument]]:
+            chunk: list[RawDocument] = []
+            for item in items:
+                if isinstance(item, Skipped):
+                    manifest.skip(item)
+                    continue
+                manifest.documents += 1
+                manifest.files_read.add(item.path)
+                manifest.encodings[item.encoding] += 1
+                chunk.append(item)
+                if len(chunk) >= self.chunk_size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+
+        if self.workers == 1:
+            for chunk in chunks():
+                yield process_documents(self.cleaner, self.segmenter, chunk)
+            return
+        import multiprocessing as mp
+
+        context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        with context.Pool(self.workers, initializer=_init_worker, initargs=(self.cleaner,)) as pool:
+            yield from pool.imap(_work, chunks())
+
+    @staticmethod
+    def _rows(pending: list[_Kept], manifest: Manifest) -> Iterator[dict]:
+        for kept in pending:
             manifest.passages += 1
             p = kept.passage
             passage_id = f"{kept.doc_id}#p{kept.index}"
-            if p.truncated and clauses:
-                clauses[-1].truncated = True
             heading = p.heading
             n = 0
-            for clause in clauses:
+            for clause in kept.clauses:
                 if clause.heading:
                     heading = clause.text
                     continue
                 manifest.clauses += 1
-                n += 1
                 yield {
-                    "doc_id": kept.doc_id, "passage_id": passage_id, "clause_id": f"{passage_id}.c{n - 1}",
+                    "doc_id": kept.doc_id, "passage_id": passage_id, "clause_id": f"{passage_id}.c{n}",
                     "text": clause.text, "start": clause.start, "end": clause.end,
                     "heading": heading, "lang": p.lang,
                     **{k: p.attribution.get(k) for k in ATTRIBUTION_FIELDS},
                     "truncated": clause.truncated, "seen_in": list(kept.seen_in),
                 }
-        for kept in chunk:  # sightings after this chunk are counted, not listed
-            if kept.key is not None:
-                seen[kept.key] = None
+                n += 1
+
+
+def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocument]) -> list:
+    """Clean and segment documents: ``[(doc_id, [(passage, clauses), ...]), ...]``.
+
+    The passages of all the documents go to the segmenter together, so it can batch them.
+    """
+    cleaned = [(doc.doc_id, cleaner.clean(doc.text).passages) for doc in docs]
+    passages = [p for _, ps in cleaned for p in ps]
+    segmented = iter(segmenter.segment([p.text for p in passages], [p.lang for p in passages]))
+    out = []
+    for doc_id, ps in cleaned:
+        pairs = []
+        for passage in ps:
+            clauses = next(segmented)
+            if passage.truncated and clauses:
+                clauses[-1].truncated = True
+            pairs.append((passage, clauses))
+        out.append((doc_id, pairs))
+    return out
+
+
+_worker: dict = {}
+
+
+def _init_worker(cleaner: Cleaner) -> None:
+    _worker["cleaner"] = cleaner
+    _worker["segmenter"] = Segmenter()
+
+
+def _work(docs: list[RawDocument]) -> list:
+    return process_documents(_worker["cleaner"], _worker["segmenter"], docs)
 
 
 def _fill_attribution(kept: Passage, other: Passage) -> None:
