@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -69,19 +68,60 @@ _MEASURE = (
 )
 
 
-def run_segment(corpus: Path, out: Path, extra: list[str] | None = None) -> dict:
-    """Run ``govthemes segment`` on ``corpus`` in a child process; return speed and peak memory."""
-    cmd = [sys.executable, "-m", "pipeline.cli", "segment", str(corpus), "-o", str(out), *(extra or [])]
+def corpus_bytes(corpus: Path) -> int:
+    return sum(p.stat().st_size for p in corpus.rglob("*.txt"))
+
+
+def run_segment(corpus: Path, out: Path, workers: int) -> dict:
+    """Run ``govthemes segment`` on ``corpus`` in a child process; return speed and peak memory.
+
+    Peak memory is the largest resident set of the run's processes (the main one or a worker).
+    """
+    cmd = [sys.executable, "-m", "pipeline.cli", "segment", str(corpus), "-o", str(out), "--workers", str(workers)]
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     manifest = json.loads(Path(str(out) + ".manifest.json").read_text())
-    size = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
+    size = corpus_bytes(corpus)
     return {
+        "what": f"govthemes segment --workers {workers}",
         "megabytes": round(size / 1e6, 1),
         "seconds": round(seconds, 1),
         "mb_per_s": round(size / 1e6 / seconds, 2),
         "clauses": manifest["clauses"],
         "clauses_per_s": round(manifest["clauses"] / seconds),
         "peak_memory_mb": round(int(done.stdout.split()[-1]) / 1024),
+    }
+
+
+def run_spacy_baseline(corpus: Path) -> dict:
+    """spaCy alone on the same files, one process: a blank pipeline with the sentencizer.
+
+    English pages go through ``spacy.blank("en")``, Chinese ones through ``spacy.blank("zh")``
+    (its default character segmentation); no reading of encodings, no cleaning, no output.
+    """
+    import spacy
+
+    from .clean import language_of
+
+    nlps = {}
+    for lang in ("en", "zh"):
+        nlps[lang] = spacy.blank(lang)
+        nlps[lang].add_pipe("sentencizer")
+    files = sorted(corpus.rglob("*.txt"))
+    start = time.perf_counter()
+    sentences = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        sentences += sum(1 for _ in nlps[language_of(text)](text).sents)
+    seconds = time.perf_counter() - start
+    size = corpus_bytes(corpus)
+    return {
+        "what": "spaCy blank + sentencizer (baseline)",
+        "megabytes": round(size / 1e6, 1),
+        "seconds": round(seconds, 1),
+        "mb_per_s": round(size / 1e6 / seconds, 2),
+        "clauses": sentences,
+        "clauses_per_s": round(sentences / seconds),
+        "peak_memory_mb": None,
     }

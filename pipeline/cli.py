@@ -163,31 +163,38 @@ def evaluate_segments(gold_dir, as_json, errors):
 
 @main.command()
 @click.option("--sizes", default="10,50", show_default=True, help="Corpus sizes to run, in MB.")
+@click.option("--workers", default="1,2", show_default=True, help="Worker counts to run segment with.")
 @click.option("--sources", multiple=True, type=click.Path(path_type=Path),
               help="Pages to generate the corpus from (default: data/raw and ../shared/corpora/statements/raw).")
 @click.option("--workdir", type=click.Path(path_type=Path), default=Path("bench/out"), show_default=True)
 @click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the results as JSON here.")
-def bench(sizes, sources, workdir, as_json):
-    """Time `segment` on generated distinct text: MB/s, clauses/s and peak memory per size."""
+def bench(sizes, workers, sources, workdir, as_json):
+    """Time `segment` on generated distinct text next to spaCy alone: MB/s, clauses/s, peak memory."""
     import platform
     import shutil
 
-    from .bench import generate_corpus, run_segment
+    from .bench import generate_corpus, run_segment, run_spacy_baseline
 
     sources = list(sources) or [p for p in (Path("data/raw"), Path("../shared/corpora/statements/raw")) if p.exists()]
     results = []
+    click.echo("| corpus | run | MB/s | clauses/s | peak memory | ratio to spaCy alone |")
+    click.echo("|---|---|---|---|---|---|")
     for mb in (float(x) for x in sizes.split(",")):
         corpus = workdir / f"corpus-{mb:g}mb"
         if corpus.exists():
             shutil.rmtree(corpus)
-        files, size = generate_corpus(sources, corpus, mb)
-        result = {"files": files, **run_segment(corpus, workdir / f"clauses-{mb:g}mb.parquet")}
-        results.append(result)
-        click.echo(f"{result['megabytes']:>7.1f} MB  {files:>6d} files  {result['seconds']:>7.1f} s  "
-                   f"{result['mb_per_s']:>6.2f} MB/s  {result['clauses_per_s']:>7d} clauses/s  "
-                   f"peak {result['peak_memory_mb']} MB")
+        files, _ = generate_corpus(sources, corpus, mb)
+        baseline = run_spacy_baseline(corpus)
+        runs = [baseline] + [run_segment(corpus, workdir / f"clauses-{mb:g}mb.parquet", int(w)) for w in workers.split(",")]
+        for r in runs:
+            r.update(corpus_mb=r["megabytes"], files=files, ratio=round(r["mb_per_s"] / baseline["mb_per_s"], 2))
+            memory = f"{r['peak_memory_mb']} MB" if r["peak_memory_mb"] else "-"
+            click.echo(f"| {r['megabytes']} MB, {files} pages | {r['what']} | {r['mb_per_s']:.2f} | "
+                       f"{r['clauses_per_s']:,} | {memory} | {r['ratio']:.2f} |")
+        results.extend(runs)
+        shutil.rmtree(corpus)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    click.echo(f"machine: {machine}")
+    click.echo(f"\nmachine: {machine}")
     if as_json:
         as_json.write_text(json.dumps({"machine": machine, "runs": results}, indent=2), encoding="utf-8")
 

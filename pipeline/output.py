@@ -66,13 +66,13 @@ class RowWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            records = [{k: r.get(k) for k in self.columns} for r in batch]
+            columns = {k: [r.get(k) for r in batch] for k in self.columns}
             if self._parquet is None:
-                schema = pa.Table.from_pylist(records).schema
+                schema = pa.table(columns).schema
                 # a column that is all null in the first batch is taken to hold text
                 schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema])
                 self._parquet = pq.ParquetWriter(self.path, schema)
-            self._parquet.write_table(pa.Table.from_pylist(records, schema=self._parquet.schema))
+            self._parquet.write_table(pa.table(columns, schema=self._parquet.schema))
 
     def __exit__(self, *exc) -> None:
         if self._parquet is not None:

@@ -35,6 +35,9 @@ _BOMS = (
 )
 
 
+_LATIN_GUESSES = {"cp1250", "cp1252", "latin_1", "iso8859_15", "iso8859_2", "cp1254", "cp1257", "mac_roman"}
+
+
 @dataclass
 class RawDocument:
     """One statement as read: its id, where it came from, its decoded text and extra fields."""
@@ -87,10 +90,15 @@ def decode(data: bytes) -> tuple[str, str]:
     name = best.encoding
     if name in ("gb2312", "gbk"):
         name = "gb18030"  # a superset: decodes every GBK page and more
+    elif name in _LATIN_GUESSES:
+        name = "cp1252"  # what browsers read Latin-1 and its kin as (WHATWG), when it fits
     try:
         text = data.decode(name)
     except (UnicodeDecodeError, LookupError):
-        raise ReadError(f"undecodable: looked like {name} but does not decode") from None
+        if name != "cp1252" or best.encoding == name:
+            raise ReadError(f"undecodable: looked like {name} but does not decode") from None
+        name = best.encoding
+        text = data.decode(name)
     if "\x00" in text:
         raise ReadError("binary data (NUL bytes)")
     return text, name

@@ -58,9 +58,19 @@ def repair_line(line: str) -> tuple[str, list[Edit]]:
     """Return ``line`` with its encoding debris repaired, and the edits made.
 
     The positions of later edits refer to the line as left by earlier ones; they serve an
-    audit trail, not offset arithmetic. Repairing a repaired line changes nothing.
+    audit trail, not offset arithmetic. Repairs are applied until nothing changes (removing a
+    control character can reveal mojibake), so repairing a repaired line changes nothing.
     """
     edits: list[Edit] = []
+    for _ in range(4):
+        before = len(edits)
+        line = _repair_once(line, edits)
+        if len(edits) == before:
+            break
+    return line, edits
+
+
+def _repair_once(line: str, edits: list[Edit]) -> str:
     if MOJIBAKE_HINT.search(line):
         fixed = ftfy.fix_encoding(line)
         if fixed != line:
@@ -81,7 +91,7 @@ def repair_line(line: str) -> tuple[str, list[Edit]]:
         if normal != line:
             edits.append(Edit(0, line, normal, "unicode normalisation"))
             line = normal
-    return line, edits
+    return line
 
 
 def repair_text(text: str) -> str:

@@ -41,9 +41,13 @@ LEADING_JUNK = re.compile(r"^(?:\s|(?:and|or)\s+(?=\S))+", re.IGNORECASE)
 TRAILING_JUNK = re.compile(r"(?:[\s,，、]|\s(?:and|or))+$")
 ABBREVIATION_STOP = re.compile(r"\b(?:No|Art|Arts|Para|para|Sec|Fig|vs|etc|Nos|Vol|pp|Dr|Mr|Mrs|Ms|St|Co|Inc|Ltd)\.\s*")
 GLUED_STOP = re.compile(r"(?<=[\w\u3400-\u9fff])[.?](?=[A-Za-z0-9\u00c0-\u024f])")
-#: A stop followed by lower-case text or a comma (``etc., these``; ``…; the ability``) does
-#: not end a clause in English: the position is that of the next word.
-CONTINUED = re.compile(r"[.?!;…][”’\"')\]]*[\s,;]*(?=[a-z])")
+#: A stop followed by lower-case text or a comma (``etc., these``) does not end a clause in
+#: English: the position is that of the next word. A semicolon does, unless what follows is a
+#: continuation rather than a provision of its own (``…; the ability to …``, ``…; to promote …``).
+CONTINUED = re.compile(
+    r"[.?!…][”’\"')\]]*[\s,;]*(?=[a-z])"
+    r"|;\s*(?=(?:to|the|a|an|its|their|his|her|and|or|of|in|for|with|by|as|such|which|that|including)\b)"
+)
 #: After a clause end, an opening bracket or quote starts the next clause (``。《办法》…``).
 END_THEN_OPEN = re.compile(r"[.!?。！？；;][”’」』）)\]\"]*[ \t]*(?=[《“「（(\[【])")
 #: A sentence end glued to the next sentence: ``…intelligence.”The SCO``.

@@ -1,0 +1,37 @@
+"""Shared fixtures: the repository's sample pages and, where present, the shared corpora."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+SHARED = ROOT.parent / "shared"
+STATEMENTS = SHARED / "corpora" / "statements"
+WAIE = SHARED / "corpora" / "waie"
+
+
+def seed(name_start: str) -> Path:
+    """The sample page in data/raw whose file name starts with ``name_start``."""
+    (path,) = RAW.glob(f"{name_start}*.txt")
+    return path
+
+
+@pytest.fixture(scope="session")
+def statements_corpus() -> Path:
+    if not (STATEMENTS / "gold").is_dir():
+        pytest.skip(f"the shared statements corpus is not at {STATEMENTS} (clone the project beside shared/)")
+    return STATEMENTS
+
+
+@pytest.fixture(scope="session")
+def seed_rows():
+    """Clause rows of the five sample pages, as `govthemes segment` makes them."""
+    from pipeline.process import Manifest, SegmentJob
+    from pipeline.read import iter_documents
+
+    manifest = Manifest()
+    rows = list(SegmentJob().run(iter_documents([RAW]), manifest))
+    return rows, manifest
