@@ -108,6 +108,10 @@ def _match_attribution(text: str) -> tuple[dict, str] | None:
 
 def _boilerplate_reason(text: str) -> str | None:
     short = len(text) <= (P.LONG_LINE // 2 if CJK_CHAR.search(text[:20]) else P.LONG_LINE)
+    lower = text.lower()
+    for reason, words in P.BOILERPLATE_WORDS if short else P.ANY_LENGTH_WORDS:
+        if any(word in lower for word in words):
+            return reason
     for reason, rule in P.BOILERPLATE_LINES if short else P.ANY_LENGTH_LINES:
         if rule.search(text):
             return reason
@@ -172,7 +176,7 @@ class Cleaner:
 
     def __init__(self, extra_boilerplate: list[tuple[str, str]] | None = None):
         self.extra = [(reason, re.compile(rx)) for reason, rx in (extra_boilerplate or [])]
-        self._judge_text = lru_cache(maxsize=200_000)(self._judge_text)
+        self._judge_text = lru_cache(maxsize=20_000)(self._judge_text)
 
     def _judge(self, line: _Line, removals: list[Removal]) -> None:
         kind, attribution, placement, text, removed = self._judge_text(line.text)
@@ -207,7 +211,7 @@ class Cleaner:
         if m:
             removed.append((m.group(0).strip(), "speaker or section label", "attribution"))
             text = text[m.end():]
-        m = P.TRAILING_BOILERPLATE.search(text)
+        m = P.TRAILING_BOILERPLATE.search(text, max(0, len(text) - 60))
         if m and m.start() > 0:
             removed.append((m.group(0).strip(), "inline link or stamp", "boilerplate"))
             text = text[: m.start()]
