@@ -329,6 +329,14 @@ def _strip_repeated_stamps(lines: list[_Line], removals: list[Removal]) -> None:
                     line.text = line.text[: -len(stamp)]
 
 
+def _list_follows(lines: list[_Line], index: int) -> bool:
+    """Whether the next non-blank line after ``index`` is a content line that starts a list item."""
+    for line in lines[index + 1:]:
+        if line.kind != "blank":
+            return line.kind == "content" and bool(LIST_MARKER.match(line.text))
+    return False
+
+
 def _passages(lines: list[_Line]) -> list[Passage]:
     """Group content lines into passages and give each its heading and attribution."""
     passages: list[Passage] = []
@@ -346,7 +354,7 @@ def _passages(lines: list[_Line]) -> list[Passage]:
             waiting.append(passage)
             current.clear()
 
-    for line in lines:
+    for number, line in enumerate(lines):
         if line.kind == "content":
             if line.attribution:
                 flush()
@@ -368,7 +376,7 @@ def _passages(lines: list[_Line]) -> list[Passage]:
             else:
                 document_level.update(line.attribution)
         elif line.kind == "blank":
-            if not (current and JOINING_LEAD_IN.search(current[-1].text)):
+            if not (current and JOINING_LEAD_IN.search(current[-1].text) and _list_follows(lines, number)):
                 flush()
     flush()
     if passages and not SENTENCE_END.search(passages[-1].text):
