@@ -199,6 +199,207 @@ def bench(sizes, workers, sources, workdir, as_json):
         as_json.write_text(json.dumps({"machine": machine, "runs": results}, indent=2), encoding="utf-8")
 
 
+# -- themes -----------------------------------------------------------------------------
+
+SHARED = Path("../shared/corpora")
+DEFAULT_TRAINING = (
+    SHARED / "statements" / "clauses.jsonl",
+    SHARED / "waie" / "waie-150-clauses.jsonl",
+    Path("data/processed/annotations"),
+)
+LICENCES = {
+    "waie": "CC BY-NC 4.0 (text: WAIE, Corrêa et al. 2023, Patterns 4(10)); theme labels by the project",
+    "statements": "third-party excerpts of public web pages, for training and evaluation only "
+                  "(shared/corpora/statements/README.md); theme labels by the project",
+    "annotations": "the project's own annotations (data/processed/annotations) of public statements",
+}
+model_option = click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
+                            help="Model folder or file (default: models/default).")
+
+
+def annotation_files(paths) -> list[Path]:
+    """Annotation files under ``paths`` (folders: their .jsonl/.csv/.parquet files); missing
+    default paths are left out, a missing given path is an error."""
+    out = []
+    for path in (Path(p) for p in paths):
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".jsonl", ".csv", ".parquet")))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise click.BadParameter(f"{path}: no such file or folder", param_hint="DATA")
+    if not out:
+        raise click.UsageError("no annotated data found")
+    return out
+
+
+def default_training() -> list[Path]:
+    present = [p for p in DEFAULT_TRAINING if p.exists()]
+    missing = [str(p) for p in DEFAULT_TRAINING if not p.exists()]
+    if missing:
+        click.echo(f"note: not found, left out: {', '.join(missing)}", err=True)
+    return present
+
+
+def _load_dataset(data):
+    import datasets
+
+    from .annotations import AnnotationError, load_annotations
+
+    datasets.disable_progress_bars()
+    files = annotation_files(data or default_training())
+    try:
+        return files, load_annotations(files)
+    except AnnotationError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def _licence(path: Path) -> str:
+    key = next((k for k in LICENCES if k in str(path)), None)
+    return LICENCES[key] if key else "see the file's source"
+
+
+def _model_params(C, cue_weight):
+    return {"C": C, "cue_weight": cue_weight}
+
+
+model_params = [
+    click.option("--C", "C", type=float, default=10.0, show_default=True, help="Inverse regularisation."),
+    click.option("--cue-weight", type=float, default=1.0, show_default=True, help="Weight of cue-term features (0: none)."),
+]
+
+
+def with_model_params(f):
+    for option in reversed(model_params):
+        f = option(f)
+    return f
+
+
+@main.command()
+@click.argument("data", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("models/default"), show_default=True)
+@click.option("--name", default="default", show_default=True)
+@click.option("--evaluate/--no-evaluate", default=True, show_default=True,
+              help="Run grouped cross-validation first and put the figures in the model card.")
+@with_model_params
+def train(data, out, name, evaluate, C, cue_weight):
+    """Train the theme model on annotated clauses (default: the shared corpora + data/processed/annotations)."""
+    import hashlib
+
+    from .annotations import label_matrix
+    from .evaluate import cross_validate, default_systems, document_group, format_report
+    from .model import ThemeClassifier, compact
+    from .store import save_model
+
+    files, dataset = _load_dataset(data)
+    texts, Y = dataset["text"], label_matrix(dataset["labels"])
+    digest = hashlib.sha256("\n".join(f"{t}\t{','.join(ls)}" for t, ls in zip(texts, dataset["labels"], strict=True))
+                            .encode()).hexdigest()
+    card = {"name": name, "description": "Theme classifier of govthemes: TF-IDF (words, characters) and cue-term "
+            "features, one logistic regression per theme, thresholds tuned by grouped cross-validation.",
+            "training": {"clauses": len(texts), "sha256": digest, "sources": [
+                {"path": str(f), "clauses": sum(1 for s in dataset["source"] if s == str(f)), "licence": _licence(f)}
+                for f in files]}}
+    if evaluate:
+        report = cross_validate(texts, Y, dataset["lang"], dataset["doc_id"], default_systems(**_model_params(C, cue_weight)),
+                                progress=lambda m: click.echo(m, err=True))
+        click.echo(format_report(report))
+        card["evaluation"] = {"command": "govthemes train (grouped 5-fold cross-validation)",
+                              "summary": {s: {k: {"micro_f1": v["micro_f1"], "macro_f1": v["macro_f1"]} for k, v in r.items()}
+                                          for s, r in report["systems"].items()}}
+    groups = [document_group(d) for d in dataset["doc_id"]]
+    model = compact(ThemeClassifier(**_model_params(C, cue_weight)).fit(texts, Y, groups))
+    path = save_model(model, out, card)
+    click.echo(f"model: {path} ({path.stat().st_size / 1e6:.1f} MB), trained on {len(texts)} clauses", err=True)
+
+
+@main.command()
+@click.argument("data", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--folds", default=5, show_default=True)
+@click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the report as JSON here.")
+@with_model_params
+def evaluate(data, folds, as_json, C, cue_weight):
+    """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC."""
+    from .annotations import label_matrix
+    from .evaluate import cross_validate, default_systems, format_report
+
+    _, dataset = _load_dataset(data)
+    report = cross_validate(dataset["text"], label_matrix(dataset["labels"]), dataset["lang"], dataset["doc_id"],
+                            default_systems(**_model_params(C, cue_weight)), folds=folds,
+                            progress=lambda m: click.echo(m, err=True))
+    click.echo(format_report(report))
+    if as_json:
+        as_json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def _load(model_path):
+    from .classify import DEFAULT_MODEL
+    from .store import ModelError, load_model
+
+    try:
+        return load_model(model_path or DEFAULT_MODEL)
+    except ModelError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path))
+@click.option("--text-field", default="text", show_default=True)
+@model_option
+def classify(source, out, text_field, model_path):
+    """Tag every row of a .jsonl/.csv/.parquet table: adds `labels` and `scores`, keeps every field."""
+    from .classify import classify_table
+
+    _check_format(out)
+    model = _load(model_path)
+    with RowWriter(out) as writer:
+        try:
+            count = classify_table(model, source, writer, text_field)
+        except ValueError as err:
+            raise click.ClickException(str(err)) from None
+    click.echo(f"{count} rows -> {out}", err=True)
+
+
+@main.command()
+@input_paths
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="Output file: .jsonl, .csv or .parquet.")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any input could not be read.")
+@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores")
+@model_option
+@with_read_options
+def label(paths, out, strict, workers, model_path, max_bytes, text_field, id_field):
+    """Segment raw statements and tag every clause with themes: the main job."""
+    from .classify import batched_tag
+
+    _check_format(out)
+    model = _load(model_path)
+    manifest = Manifest()
+    docs = progress(iter_documents(paths, max_bytes, text_field, id_field))
+    rows = SegmentJob(workers=workers).run(docs, manifest)
+    with RowWriter(out, [*CLAUSE_FIELDS, "labels", "scores"]) as writer:
+        for batch in batched_tag(model, rows):
+            writer.write(batch)
+    finish(manifest, out, strict)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--top", default=6, show_default=True, help="Terms shown per theme.")
+@click.option("--all", "show_all", is_flag=True, help="Show every theme, not only those given or near their threshold.")
+@model_option
+def explain(text, top, show_all, model_path):
+    """The themes of one clause, their scores and the terms that pushed each one up."""
+    model = _load(model_path)
+    for entry in model.explain(text, top):
+        if not (show_all or entry["label"] or entry["score"] >= entry["threshold"] * 0.6):
+            continue
+        mark = "+" if entry["label"] else " "
+        terms = ", ".join(f"{t} ({w:+.2f})" for t, w in entry["terms"]) or "-"
+        click.echo(f"{mark} {entry['theme']:<15} {entry['score']:.3f} (threshold {entry['threshold']:.2f})  {terms}")
+
+
 def _check_format(out: Path) -> None:
     try:
         format_of(out)

@@ -1,0 +1,138 @@
+"""Grouped cross-validation of theme classifiers next to two baselines (``govthemes evaluate``).
+
+Every system is scored on the same folds: no document (and no statement: pages of the same
+statement on different sites share a group) is on both sides. Systems:
+
+* ``model``: :class:`pipeline.model.ThemeClassifier` with the given parameters;
+* ``cue_terms``: a theme is given when the clause holds one of its cue terms (``themes.json``);
+* ``tfidf_svc``: scikit-learn's ``TfidfVectorizer`` and ``LinearSVC`` with default settings,
+  one per theme.
+
+Figures: per theme precision, recall, F1 and support; micro- and macro-F1; for all clauses and
+for each language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+from sklearn.svm import LinearSVC
+
+from .model import ThemeClassifier
+from .taxonomy import load_taxonomy
+
+_SITE_SUFFIX = re.compile(r"^(?:zh-)?(?P<statement>.+)-[^-]+\.txt$")
+
+
+def document_group(doc_id: str) -> str:
+    """The group of a clause: its statement for statement pages (``zh-china-france-ai-2024-
+    wikisource.txt`` and ``china-france-ai-2024-qstheory.txt`` are one), else its document."""
+    if doc_id.startswith("laip-"):
+        return doc_id
+    m = _SITE_SUFFIX.match(doc_id)
+    return m.group("statement") if m else doc_id
+
+
+class CueTermMatcher:
+    """Baseline: a theme for every theme whose cue terms occur in the clause."""
+
+    def fit(self, texts, Y, groups=None):
+        taxonomy = load_taxonomy()
+        self.patterns_ = [taxonomy.cue_pattern(t) for t in taxonomy.ids]
+        return self
+
+    def predict(self, texts) -> np.ndarray:
+        return np.array([[1 if p.search(t.lower()) else 0 for p in self.patterns_] for t in texts], dtype=int)
+
+
+class PlainTfidfSVC:
+    """Baseline: default ``TfidfVectorizer`` + default ``LinearSVC``, one per theme."""
+
+    def fit(self, texts, Y, groups=None):
+        self.vectorizer_ = TfidfVectorizer()
+        X = self.vectorizer_.fit_transform(texts)
+        self.models_ = [LinearSVC().fit(X, Y[:, k]) if Y[:, k].min() != Y[:, k].max() else int(Y[0, k])
+                        for k in range(Y.shape[1])]
+        return self
+
+    def predict(self, texts) -> np.ndarray:
+        X = self.vectorizer_.transform(texts)
+        return np.column_stack([np.full(X.shape[0], m) if isinstance(m, int) else m.predict(X) for m in self.models_])
+
+
+def figures(Y: np.ndarray, P: np.ndarray) -> dict:
+    """Per-theme and averaged figures for true ``Y`` and predicted ``P``."""
+    themes = load_taxonomy().ids
+    p, r, f, s = precision_recall_fscore_support(Y, P, average=None, zero_division=0)
+    present = s > 0
+    return {
+        "clauses": int(len(Y)),
+        "micro_f1": round(float(f1_score(Y, P, average="micro", zero_division=0)), 4),
+        "macro_f1": round(float(f[present].mean()) if present.any() else 0.0, 4),
+        "themes": {t: {"precision": round(float(p[k]), 4), "recall": round(float(r[k]), 4),
+                       "f1": round(float(f[k]), 4), "support": int(s[k])} for k, t in enumerate(themes)},
+    }
+
+
+def cross_validate(texts: list[str], Y: np.ndarray, langs: list[str], doc_ids: list[str],
+                   systems: dict[str, Callable[[], object]], folds: int = 5,
+                   progress: Callable[[str], None] | None = None) -> dict:
+    """Out-of-fold predictions of every system on the same grouped folds, and their figures.
+
+    ``macro_f1`` averages over the themes that have support in the clauses scored.
+    """
+    groups = [document_group(d) for d in doc_ids]
+    folds = min(folds, len(set(groups)))
+    predictions = {name: np.zeros(Y.shape, dtype=int) for name in systems}
+    for n, (train, test) in enumerate(GroupKFold(folds).split(texts, Y, groups), 1):
+        train_texts = [texts[i] for i in train]
+        test_texts = [texts[i] for i in test]
+        for name, make in systems.items():
+            if progress:
+                progress(f"fold {n}/{folds}: {name}")
+            system = make().fit(train_texts, Y[train], [groups[i] for i in train])
+            predictions[name][test] = system.predict(test_texts)
+    langs = np.asarray(langs)
+    report = {"folds": folds, "groups": len(set(groups)), "systems": {}}
+    for name, P in predictions.items():
+        entry = {"all": figures(Y, P)}
+        for lang in sorted(set(langs)):
+            mask = langs == lang
+            entry[lang] = figures(Y[mask], P[mask])
+        report["systems"][name] = entry
+    return report
+
+
+def default_systems(**model_params) -> dict[str, Callable[[], object]]:
+    return {
+        "model": lambda: ThemeClassifier(**model_params),
+        "cue_terms": CueTermMatcher,
+        "tfidf_svc": PlainTfidfSVC,
+    }
+
+
+def format_report(report: dict) -> str:
+    """The report as plain-text tables: averages per system and language, then per theme."""
+    systems = list(report["systems"])
+    langs = [k for k in report["systems"][systems[0]] if k != "all"]
+    out = [f"{report['folds']}-fold cross-validation, grouped by document ({report['groups']} groups)", ""]
+    out.append(f"{'system':<12} {'lang':<4} {'clauses':>7} {'micro-F1':>9} {'macro-F1':>9}")
+    for name in systems:
+        for lang in ["all", *langs]:
+            f = report["systems"][name][lang]
+            out.append(f"{name:<12} {lang:<4} {f['clauses']:>7} {f['micro_f1']:>9.3f} {f['macro_f1']:>9.3f}")
+    for lang in ["all", *langs]:
+        out += ["", f"per theme ({lang}): precision / recall / F1 (support)",
+                f"{'theme':<15} " + " ".join(f"{name:>22}" for name in systems)]
+        for theme in load_taxonomy().ids:
+            cells = []
+            for name in systems:
+                t = report["systems"][name][lang]["themes"][theme]
+                cells.append(f"{t['precision']:.2f}/{t['recall']:.2f}/{t['f1']:.2f} ({t['support']:>4})")
+            out.append(f"{theme:<15} " + " ".join(f"{c:>22}" for c in cells))
+    return "\n".join(out)

@@ -1,0 +1,69 @@
+"""The 14 themes of ANNOTATION.md §3 and the WAIE crosswalk, read from ``themes.json``.
+
+Code, documentation and notebooks all read the themes from here; nothing else lists them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: its id, name, one-paragraph scope and cue terms in English and Chinese."""
+
+    id: str
+    name: str
+    scope: str
+    cues_en: tuple[str, ...]
+    cues_zh: tuple[str, ...]
+
+    @property
+    def cues(self) -> tuple[str, ...]:
+        return self.cues_en + self.cues_zh
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The themes in their canonical order, and the crosswalk from WAIE's 17 principles."""
+
+    version: str
+    themes: tuple[Theme, ...]
+    waie_crosswalk: dict
+
+    @property
+    def ids(self) -> list[str]:
+        return [t.id for t in self.themes]
+
+    def __getitem__(self, theme_id: str) -> Theme:
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(f"unknown theme '{theme_id}' (themes: {', '.join(self.ids)})")
+
+    def cue_pattern(self, theme_id: str) -> re.Pattern:
+        """A pattern that finds the cue terms of a theme in lower-cased text.
+
+        English cues match at a word start (``develop`` finds ``development``); Chinese cues
+        match anywhere.
+        """
+        theme = self[theme_id]
+        parts = [r"\b" + re.escape(c.lower()) for c in theme.cues_en] + [re.escape(c) for c in theme.cues_zh]
+        return re.compile("|".join(sorted(parts, key=len, reverse=True)))
+
+
+@cache
+def load_taxonomy() -> Taxonomy:
+    """The project's taxonomy (``pipeline/themes.json``)."""
+    data = json.loads(resources.files("pipeline").joinpath("themes.json").read_text(encoding="utf-8"))
+    themes = tuple(
+        Theme(t["id"], t["name"], t["scope"], tuple(t["cues_en"]), tuple(t["cues_zh"])) for t in data["themes"]
+    )
+    return Taxonomy(data["version"], themes, dict(data["waie_crosswalk"]))
+
+
+THEMES = load_taxonomy().ids
