@@ -7,7 +7,9 @@ SHARED ?= ../shared
 RAW ?= data/raw
 PROCESSED ?= data/processed
 
-.PHONY: install label segment test lint bench evaluate-segments clean-processed
+MODEL ?= models/default
+
+.PHONY: install label train evaluate test lint bench evaluate-segments clean-processed
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +19,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: data/raw -> data/processed (clauses, with their manifest).
+## The main job: data/raw -> data/processed (clauses with themes, and a manifest), with the
+## committed default model. Needs nothing outside the repository.
 label: $(STAMP)
-	$(BIN)/govthemes segment $(RAW) -o $(PROCESSED)/clauses.parquet
+	$(BIN)/govthemes label $(RAW) -o $(PROCESSED)/clauses.parquet --model $(MODEL)
+
+## Rebuild the default model from the shared corpora and data/processed/annotations
+## (grouped cross-validation figures go into its model card).
+train: $(STAMP)
+	$(BIN)/govthemes train -o $(MODEL)
+
+evaluate: $(STAMP)
+	$(BIN)/govthemes evaluate --json $(PROCESSED)/evaluation.json
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -170,22 +170,32 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             pushes = []
             if not isinstance(model, float):
                 contrib = row.multiply(model.coef_[0]).tocsr()
-                order = np.argsort(-contrib.data)[:top]
-                pushes = [(_readable(names[contrib.indices[i]]), round(float(contrib.data[i]), 3))
-                          for i in order if contrib.data[i] > 0]
+                for i in np.argsort(-contrib.data):
+                    term = _readable(names[contrib.indices[i]])
+                    if contrib.data[i] <= 0 or len(pushes) >= top:
+                        break
+                    if term and term not in (t for t, _ in pushes):
+                        pushes.append((term, round(float(contrib.data[i]), 3)))
             out.append({"theme": theme, "score": round(float(scores[k]), 4),
                         "threshold": round(float(self.thresholds_[k]), 4),
                         "label": bool(scores[k] >= self.thresholds_[k]), "terms": pushes})
         return sorted(out, key=lambda d: -d["score"])
 
 
-def _readable(feature: str) -> str:
-    """``words__data protection`` -> ``data protection``; ``chars__ 隐私`` -> ``隐私``;
-    ``cues__cue:privacy`` -> ``[cue terms of privacy]``."""
+def _readable(feature: str) -> str | None:
+    """A feature as a reader can take it, or None for one that says nothing alone.
+
+    ``words__data protection`` -> ``data protection``; ``cues__cue:privacy`` -> ``[cue terms
+    of privacy]``; character n-grams are shown only when they are two or more Han characters
+    (``隐私``): a Latin fragment such as ``ues`` explains nothing.
+    """
     kind, _, name = feature.partition("__")
+    name = name.strip()
     if kind == "cues":
         return f"[cue terms of {name.removeprefix('cue:')}]"
-    return name.strip() if kind in ("words", "chars") else feature
+    if kind == "chars":
+        return name if len(name) >= 2 and all("\u3400" <= ch <= "\u9fff" for ch in name) else None
+    return name
 
 
 def compact(model: ThemeClassifier) -> ThemeClassifier:

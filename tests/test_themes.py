@@ -1,0 +1,219 @@
+"""Themes: taxonomy, annotated data, the classifier, model files and the commands around them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import joblib
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from pipeline.annotations import AnnotationError, label_matrix, load_annotations
+from pipeline.cli import main
+from pipeline.evaluate import CueTermMatcher, cross_validate, default_systems, document_group
+from pipeline.model import ThemeClassifier, compact
+from pipeline.output import read_rows
+from pipeline.store import ModelError, load_model, read_card, save_model
+from pipeline.taxonomy import load_taxonomy
+
+from .conftest import RAW, ROOT, SHARED, WAIE
+
+SEEDS = ROOT / "data" / "processed" / "annotations" / "seeds.jsonl"
+THEMES = load_taxonomy().ids
+
+
+def test_the_taxonomy_has_the_fourteen_themes_of_the_annotation_guideline():
+    assert len(THEMES) == 14 and len(set(THEMES)) == 14
+    guideline = SHARED / "ANNOTATION.md"
+    if guideline.exists():
+        ids = re.findall(r"^\| `([a-z_]+)` \|", guideline.read_text(encoding="utf-8"), re.M)
+        assert ids == THEMES
+    for theme in load_taxonomy().themes:
+        assert theme.scope and theme.cues_en and theme.cues_zh
+
+
+def test_the_crosswalk_maps_every_waie_principle_to_themes():
+    crosswalk = load_taxonomy().waie_crosswalk
+    assert len(crosswalk) == 17
+    assert all(set(targets) <= set(THEMES) for targets in crosswalk.values())
+    corpus = WAIE / "waie-150.json"
+    if corpus.exists():
+        principles = set(json.loads(corpus.read_text(encoding="utf-8"))[0]["principles"])
+        assert principles == set(crosswalk)
+
+
+def test_annotations_load_from_jsonl_csv_and_parquet(tmp_path):
+    import pandas as pd
+
+    (tmp_path / "a.jsonl").write_text(
+        json.dumps({"text": "Protect personal data.", "labels": ["privacy"], "doc_id": "d1", "extra": 1}) + "\n",
+        encoding="utf-8")
+    pd.DataFrame([{"text": "各国应尊重主权。", "labels": "sovereignty", "doc_id": "d2"}]).to_csv(tmp_path / "b.csv", index=False)
+    pd.DataFrame([{"text": "Jobs will change.", "labels": ["labour"], "doc_id": "d3"}]).to_parquet(tmp_path / "c.parquet")
+    ds = load_annotations([tmp_path / "a.jsonl", tmp_path / "b.csv", tmp_path / "c.parquet"])
+    assert ds["text"] == ["Protect personal data.", "各国应尊重主权。", "Jobs will change."]
+    assert ds["labels"] == [["privacy"], ["sovereignty"], ["labour"]]
+    assert ds["lang"] == ["en", "zh", "en"]
+    assert label_matrix(ds["labels"]).sum(axis=0).tolist() == [
+        1 if t in ("privacy", "sovereignty", "labour") else 0 for t in THEMES]
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([{"text": "A clause.", "labels": ["privacy", "robots"]}], r"bad\.jsonl:1: unknown theme id\(s\) \['robots'\]"),
+        ([{"text": "A clause.", "labels": []}, {"text": "  ", "labels": []}], r"bad\.jsonl:2: empty or missing text"),
+        ([{"text": "Same text.", "labels": ["privacy"]}, {"text": "Same  text.", "labels": ["safety"]}],
+         r"bad\.jsonl:2: the same text as .*bad\.jsonl:1 with other labels"),
+        (["{broken"], r"bad\.jsonl:1: invalid JSON"),
+    ],
+)
+def test_bad_annotations_are_refused_naming_file_and_line(tmp_path, lines, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(AnnotationError, match=message):
+        load_annotations([path])
+
+
+@pytest.fixture(scope="module")
+def seed_model():
+    """A model trained here on the committed annotations of the five sample pages."""
+    ds = load_annotations([SEEDS])
+    model = ThemeClassifier(threshold_folds=2).fit(ds["text"], label_matrix(ds["labels"]), ds["doc_id"])
+    return compact(model)
+
+
+def labels_of(model, text):
+    return {THEMES[k] for k in np.flatnonzero(model.predict([text])[0])}
+
+
+def test_a_model_trained_on_the_sample_annotations_gets_the_obvious_clauses_right(seed_model):
+    assert "privacy" in labels_of(seed_model, "Personal data must be processed with the consent of the data subject.")
+    assert "sovereignty" in labels_of(
+        seed_model, "States have the sovereign right to their own approach, free from interference in internal affairs.")
+    assert "safety" in labels_of(seed_model, "各国应加强人工智能安全风险评估,防范恶意使用和网络攻击。")
+    assert "labour" in labels_of(seed_model, "人工智能将给就业和劳动者带来深远变化。")
+
+
+def test_thresholds_decide_which_scores_become_labels(seed_model):
+    text = "China and France will strengthen international cooperation on AI safety."
+    scores = seed_model.predict_scores([text])[0]
+    assert ((scores >= 0) & (scores <= 1)).all()
+    assert seed_model.predict([text], thresholds=np.zeros(14))[0].tolist() == [1] * 14
+    assert seed_model.predict([text], thresholds=np.full(14, 1.01))[0].tolist() == [0] * 14
+    given = seed_model.predict([text])[0]
+    assert given.tolist() == (scores >= seed_model.thresholds_).astype(int).tolist()
+    top = int(np.argmax(scores))
+    raised = seed_model.thresholds_.copy()
+    raised[top] = scores[top] + 1e-6
+    assert seed_model.predict([text], thresholds=raised)[0][top] == 0
+
+
+def test_explain_names_the_terms_that_pushed_a_theme_up(seed_model):
+    entries = {e["theme"]: e for e in seed_model.explain("Protect personal data and privacy by design.")}
+    privacy = entries["privacy"]
+    assert privacy["label"] and privacy["terms"]
+    assert any("privacy" in term or "data" in term for term, _ in privacy["terms"])
+    assert all(weight > 0 for _, weight in privacy["terms"])
+
+
+def test_model_files_carry_their_card_and_refuse_other_versions_or_corruption(seed_model, tmp_path):
+    path = save_model(seed_model, tmp_path / "m", {"name": "test"})
+    card = read_card(path)
+    assert card["themes"] == THEMES and set(card["thresholds"]) == set(THEMES)
+    loaded = load_model(tmp_path / "m")
+    text = ["Protect personal data."]
+    assert np.allclose(loaded.predict_scores(text), seed_model.predict_scores(text))
+
+    data = joblib.load(path)
+    data["card"]["libraries"]["scikit-learn"] = "0.24.2"
+    joblib.dump(data, tmp_path / "old.joblib")
+    with pytest.raises(ModelError, match=r"other library versions: scikit-learn 0\.24\.2"):
+        load_model(tmp_path / "old.joblib")
+
+    data = joblib.load(path)
+    data["payload"] = data["payload"][:-10] + b"0123456789"
+    joblib.dump(data, tmp_path / "bad.joblib")
+    with pytest.raises(ModelError, match="checksum mismatch"):
+        load_model(tmp_path / "bad.joblib")
+
+    (tmp_path / "cut.joblib").write_bytes(path.read_bytes()[:2000])
+    with pytest.raises(ModelError, match="corrupted"):
+        load_model(tmp_path / "cut.joblib")
+
+
+def test_classify_keeps_every_row_and_field_and_label_tags_clauses(seed_model, tmp_path):
+    save_model(seed_model, tmp_path / "m", {"name": "test"})
+    rows = [{"id": "r1", "text": "Protect personal data.", "year": 2024, "note": "é 中文"},
+            {"id": "r2", "text": "", "year": 2023, "note": None},
+            {"id": "r3", "text": "人工智能必须安全可控。", "year": 2025, "note": "x"}]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    for suffix in (".jsonl", ".csv", ".parquet"):
+        out = tmp_path / f"out{suffix}"
+        result = CliRunner().invoke(main, ["classify", str(source), "-o", str(out), "--model", str(tmp_path / "m")])
+        assert result.exit_code == 0, result.output
+        got = read_rows(out)
+        assert [str(r["id"]) for r in got] == ["r1", "r2", "r3"]
+        assert {"id", "text", "year", "note", "labels", "scores"} <= set(got[0])
+        first_labels = json.loads(got[0]["labels"]) if suffix == ".csv" else list(got[0]["labels"])
+        assert "privacy" in first_labels
+
+    out = tmp_path / "labelled.jsonl"
+    result = CliRunner().invoke(main, ["label", str(RAW), "-o", str(out), "--model", str(tmp_path / "m"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    labelled = read_rows(out)
+    assert len(labelled) >= 90 and all(set(r["scores"]) == set(THEMES) for r in labelled)
+    sovereignty = next(r for r in labelled if r["text"].startswith("Technological sovereignty"))
+    assert "sovereignty" in sovereignty["labels"]
+
+
+def test_classify_refuses_a_model_it_cannot_trust(tmp_path):
+    (tmp_path / "in.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "model.joblib").write_bytes(b"not a model")
+    result = CliRunner().invoke(main, ["classify", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "o.jsonl"),
+                                       "--model", str(tmp_path / "m")])
+    assert result.exit_code == 1 and "corrupted" in result.output
+
+
+def test_cross_validation_scores_the_model_and_both_baselines_on_the_same_folds():
+    ds = load_annotations([SEEDS])
+    Y = label_matrix(ds["labels"])
+    report = cross_validate(ds["text"], Y, ds["lang"], ds["doc_id"], default_systems(threshold_folds=0), folds=3)
+    assert set(report["systems"]) == {"model", "cue_terms", "tfidf_svc"}
+    for figures in report["systems"].values():
+        assert set(figures) == {"all", "en", "zh"}
+        assert figures["all"]["clauses"] == len(ds["text"])
+        assert 0 <= figures["all"]["micro_f1"] <= 1
+        assert sum(t["support"] for t in figures["all"]["themes"].values()) == int(Y.sum())
+    matcher = CueTermMatcher().fit([], Y)
+    assert matcher.predict(["personal data"])[0][THEMES.index("privacy")] == 1
+
+
+def test_pages_of_one_statement_share_a_group():
+    assert document_group("zh-china-france-ai-2024-wikisource.txt") == document_group("china-france-ai-2024-qstheory.txt")
+    assert document_group("laip-term-200.txt") != document_group("laip-term-205.txt")
+
+
+def test_the_committed_default_model_loads_and_tags_the_sample_pages():
+    model = load_model(ROOT / "models" / "default")
+    card = model.card_
+    assert card["training"]["clauses"] > 2000
+    assert any("waie" in s["path"] and "CC BY-NC" in s["licence"] for s in card["training"]["sources"])
+    assert "privacy" in labels_of(model, "Personal data shall be processed with the consent of the data subject.")
+    assert labels_of(model, "The meeting was held on Tuesday.") == set()
+    assert labels_of(model, "会议于周二举行。") == set()
+
+
+def test_training_is_reproducible():
+    ds = load_annotations([SEEDS])
+    Y = label_matrix(ds["labels"])
+    a = ThemeClassifier(threshold_folds=2).fit(ds["text"], Y, ds["doc_id"])
+    b = ThemeClassifier(threshold_folds=2).fit(ds["text"], Y, ds["doc_id"])
+    assert a.thresholds_.tolist() == b.thresholds_.tolist()
+    probe = ["Protect personal data.", "各国应尊重主权。"]
+    assert np.array_equal(a.predict_scores(probe), b.predict_scores(probe))
