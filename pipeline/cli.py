@@ -400,6 +400,58 @@ def explain(text, top, show_all, model_path):
         click.echo(f"{mark} {entry['theme']:<15} {entry['score']:.3f} (threshold {entry['threshold']:.2f})  {terms}")
 
 
+ANNOTATIONS = Path("data/processed/annotations")
+
+
+@main.group()
+def annotate():
+    """The annotation round trip: export uncertain clauses, fill them in, import them back."""
+
+
+@annotate.command("export")
+@input_paths
+@click.option("-n", "count", default=200, show_default=True, help="Clauses in the batch.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="Batch file: OUT.csv for a spreadsheet, and OUT.jsonl beside it.")
+@click.option("--annotations", type=click.Path(path_type=Path), default=ANNOTATIONS, show_default=True,
+              help="Clauses annotated here are not exported again.")
+@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores")
+@model_option
+def annotate_export(paths, count, out, annotations, workers, model_path):
+    """The N clauses of PATH... the model is least sure of, diverse, with its labels as suggestions."""
+    from .annotate import export_batch, normal, select_uncertain
+    from .classify import batched_tag
+
+    model = _load(model_path)
+    done = set()
+    if annotations.exists() and any(p.suffix in (".jsonl", ".csv", ".parquet") for p in annotations.iterdir()):
+        _, dataset = _load_dataset([annotations])
+        done = {normal(t) for t in dataset["text"]}
+    manifest = Manifest()
+    rows = [r for batch in batched_tag(model, SegmentJob(workers=workers).run(iter_documents(paths), manifest))
+            for r in batch if not r["truncated"]]
+    chosen = select_uncertain(rows, model.thresholds_, count, exclude=done)
+    csv_path, jsonl_path = export_batch(chosen, out)
+    click.echo(f"{len(chosen)} of {len(rows)} clauses -> {csv_path} and {jsonl_path}; fill one 0/1 column per "
+               f"theme, then `govthemes annotate import {csv_path}`", err=True)
+
+
+@annotate.command("import")
+@click.argument("batch", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--into", type=click.Path(path_type=Path), default=ANNOTATIONS / "imported.jsonl", show_default=True)
+def annotate_import(batch, into):
+    """Check a filled batch and merge it into the project's annotations (idempotent)."""
+    from .annotate import import_batch
+    from .annotations import AnnotationError
+
+    others = sorted(p for p in into.parent.glob("*") if p.suffix in (".jsonl", ".csv", ".parquet")) if into.parent.exists() else []
+    try:
+        result = import_batch(batch, into, others)
+    except AnnotationError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{batch} -> {into}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+
+
 def _check_format(out: Path) -> None:
     try:
         format_of(out)

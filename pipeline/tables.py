@@ -1,0 +1,74 @@
+"""Tidy, pandas-ready tables of labelled clauses, for notebooks and reports.
+
+``load_processed()`` is the one call a notebook needs: it reads ``data/processed/clauses.parquet``
+(written by ``govthemes label``) and returns two DataFrames:
+
+* clauses: one row per clause, its metadata (issuer, document, date, ``year``, lang, source,
+  heading), one boolean column per theme (``privacy``, ``safety``, …) and one score column per
+  theme (``score_privacy``, …);
+* documents: one row per document (``doc_id``), its metadata, its number of clauses and its
+  theme profile: for each theme, the share of its clauses that carry it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .taxonomy import load_taxonomy
+
+METADATA = ["issuer", "document", "date", "year", "lang", "source"]
+_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+
+
+def year_of(date) -> int | None:
+    """The year a date string names (``May 7, 2024``, ``2024-05-08``, ``2024年5月``), else None."""
+    m = _YEAR.search(str(date)) if isinstance(date, str) else None
+    return int(m.group(0)) if m else None
+
+
+def clause_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Labelled clause rows (``labels`` and ``scores`` columns) to the tidy clause table."""
+    themes = load_taxonomy().ids
+    out = rows.drop(columns=[c for c in ("labels", "scores") if c in rows]).copy()
+    labels = rows["labels"].map(lambda x: set(x) if x is not None else set())
+    for theme in themes:
+        out[theme] = labels.map(lambda s, t=theme: t in s)
+    if "scores" in rows:
+        for theme in themes:
+            out[f"score_{theme}"] = rows["scores"].map(lambda s, t=theme: float(s[t]) if s is not None and s.get(t) is not None else float("nan"))
+    out["year"] = rows["date"].map(year_of).astype("Int64") if "date" in rows else pd.NA
+    return out
+
+
+def document_table(clauses: pd.DataFrame) -> pd.DataFrame:
+    """One row per document: metadata (the most common value among its clauses), clause count
+    and, per theme, the share of its clauses that carry it."""
+    themes = load_taxonomy().ids
+    grouped = clauses.groupby("doc_id", sort=True)
+
+    def most_common(series: pd.Series):
+        values = series.dropna()
+        return values.mode().iloc[0] if len(values) else None
+
+    meta = grouped[[c for c in METADATA if c in clauses]].agg(most_common)
+    profile = grouped[themes].mean()
+    docs = meta.join(profile)
+    docs.insert(0, "clauses", grouped.size())
+    return docs.reset_index()
+
+
+def load_processed(path: str | Path = "data/processed") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(clauses, documents)`` from a labelled clause file, or the folder holding clauses.parquet."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "clauses.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no labelled clauses there; run `make label` (or `govthemes label`) first")
+    rows = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_json(path, lines=True)
+    if "labels" not in rows:
+        raise ValueError(f"{path}: clauses without themes; it was written by `segment`, not `label`")
+    clauses = clause_table(rows)
+    return clauses, document_table(clauses)
