@@ -9,7 +9,7 @@ PROCESSED ?= data/processed
 
 MODEL ?= models/default
 
-.PHONY: install label train evaluate test lint bench evaluate-segments clean-processed
+.PHONY: install label train evaluate report test lint bench evaluate-segments clean-processed
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ label: $(STAMP)
 train: $(STAMP)
 	$(BIN)/govthemes train -o $(MODEL)
 
+## Cross-validate the model and both baselines; after `make train`, also the previous model's
+## settings on the clauses it knew, with the change per theme.
 evaluate: $(STAMP)
-	$(BIN)/govthemes evaluate --json $(PROCESSED)/evaluation.json
+	$(BIN)/govthemes evaluate --json $(PROCESSED)/evaluation.json \
+	  $(if $(wildcard $(MODEL)/previous.joblib),--previous $(MODEL)/previous.joblib)
+
+report: $(STAMP)
+	$(BIN)/govthemes report $(PROCESSED)/clauses.parquet -o $(PROCESSED)/report.html --model $(MODEL)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -62,8 +62,10 @@ def _waie_records(path: Path) -> list[dict]:
 
 
 def _table_records(path: Path) -> list[dict]:
+    import datasets
     from datasets import load_dataset
 
+    datasets.disable_progress_bars()
     kind = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}.get(path.suffix.lower())
     if kind is None:
         raise AnnotationError(f"{path}: unknown annotation format (use .jsonl, .csv or .parquet)")

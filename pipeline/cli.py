@@ -287,7 +287,7 @@ def train(data, out, name, evaluate, C, cue_weight):
     import hashlib
 
     from .annotations import label_matrix
-    from .evaluate import cross_validate, default_systems, document_group, format_report
+    from .evaluate import cross_validate, default_systems, document_group, format_report, text_key
     from .model import ThemeClassifier, compact
     from .store import save_model
 
@@ -297,7 +297,8 @@ def train(data, out, name, evaluate, C, cue_weight):
                             .encode()).hexdigest()
     card = {"name": name, "description": "Theme classifier of govthemes: TF-IDF (words, characters) and cue-term "
             "features, one logistic regression per theme, thresholds tuned by grouped cross-validation.",
-            "training": {"clauses": len(texts), "sha256": digest, "sources": [
+            "training": {"clauses": len(texts), "sha256": digest, "text_keys": sorted({text_key(t) for t in texts}),
+                         "sources": [
                 {"path": str(f), "clauses": sum(1 for s in dataset["source"] if s == str(f)), "licence": _licence(f)}
                 for f in files]}}
     if evaluate:
@@ -309,6 +310,9 @@ def train(data, out, name, evaluate, C, cue_weight):
                                           for s, r in report["systems"].items()}}
     groups = [document_group(d) for d in dataset["doc_id"]]
     model = compact(ThemeClassifier(**_model_params(C, cue_weight)).fit(texts, Y, groups))
+    current = Path(out) / "model.joblib"
+    if current.exists():  # keep one generation, for `govthemes evaluate --previous`
+        current.replace(Path(out) / "previous.joblib")
     path = save_model(model, out, card)
     click.echo(f"model: {path} ({path.stat().st_size / 1e6:.1f} MB), trained on {len(texts)} clauses", err=True)
 
@@ -317,17 +321,28 @@ def train(data, out, name, evaluate, C, cue_weight):
 @click.argument("data", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--folds", default=5, show_default=True)
 @click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the report as JSON here.")
+@click.option("--previous", type=click.Path(path_type=Path), default=None,
+              help="A model file (models/default/previous.joblib after `make train`): also cross-validate its "
+                   "settings on the clauses it was trained on, on the same folds, and show the change per theme.")
 @with_model_params
-def evaluate(data, folds, as_json, C, cue_weight):
+def evaluate(data, folds, as_json, previous, C, cue_weight):
     """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC."""
     from .annotations import label_matrix
-    from .evaluate import cross_validate, default_systems, format_report
+    from .evaluate import cross_validate, default_systems, format_change, format_report, previous_system
+    from .store import ModelError, read_card
 
     _, dataset = _load_dataset(data)
+    systems = default_systems(**_model_params(C, cue_weight))
+    if previous:
+        try:
+            systems["previous"] = previous_system(read_card(previous))
+        except (ModelError, ValueError) as err:
+            raise click.ClickException(f"{previous}: {err}") from None
     report = cross_validate(dataset["text"], label_matrix(dataset["labels"]), dataset["lang"], dataset["doc_id"],
-                            default_systems(**_model_params(C, cue_weight)), folds=folds,
-                            progress=lambda m: click.echo(m, err=True))
+                            systems, folds=folds, progress=lambda m: click.echo(m, err=True))
     click.echo(format_report(report))
+    if previous:
+        click.echo("\n" + format_change(report, "previous", "model"))
     if as_json:
         as_json.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
@@ -398,6 +413,29 @@ def explain(text, top, show_all, model_path):
         mark = "+" if entry["label"] else " "
         terms = ", ".join(f"{t} ({w:+.2f})" for t, w in entry["terms"]) or "-"
         click.echo(f"{mark} {entry['theme']:<15} {entry['score']:.3f} (threshold {entry['threshold']:.2f})  {terms}")
+
+
+@main.command()
+@click.argument("clauses", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("data/processed/report.html"),
+              show_default=True, help="HTML page; its figures go in <name>_files/ beside it.")
+@model_option
+def report(clauses, out, model_path):
+    """A static HTML report of labelled clauses (the output of `label`): summary, themes, model, plots."""
+    from .classify import DEFAULT_MODEL
+    from .report import write_report
+    from .store import ModelError, read_card
+
+    try:
+        card = read_card(model_path or DEFAULT_MODEL)
+        card.pop("_payload", None)
+    except ModelError:
+        card = None
+    try:
+        path = write_report(clauses, out, card)
+    except (FileNotFoundError, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"report: {path}", err=True)
 
 
 ANNOTATIONS = Path("data/processed/annotations")

@@ -108,6 +108,61 @@ def cross_validate(texts: list[str], Y: np.ndarray, langs: list[str], doc_ids: l
     return report
 
 
+def text_key(text: str) -> str:
+    """A short key of a clause text (whitespace-insensitive), as model cards list them."""
+    import hashlib
+
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
+
+class PreviousModel:
+    """The settings of an earlier model, trained in each fold only on the clauses it knew.
+
+    Scored on the same folds as the current model, it shows what the new annotations changed.
+    """
+
+    def __init__(self, params: dict, keys: set[str]):
+        self.params = params
+        self.keys = keys
+
+    def fit(self, texts, Y, groups=None):
+        keep = [i for i, t in enumerate(texts) if text_key(t) in self.keys]
+        self.width_ = Y.shape[1]
+        if not keep:  # none of its clauses in this fold's training part: it knows nothing
+            self.model_ = None
+            return self
+        self.model_ = ThemeClassifier(**self.params).fit(
+            [texts[i] for i in keep], Y[keep], [groups[i] for i in keep] if groups is not None else None)
+        return self
+
+    def predict(self, texts):
+        if self.model_ is None:
+            return np.zeros((len(texts), self.width_), dtype=int)
+        return self.model_.predict(texts)
+
+
+def previous_system(card: dict) -> Callable[[], object]:
+    """A system factory for ``cross_validate`` from the card of an earlier model."""
+    keys = set(card.get("training", {}).get("text_keys", []))
+    if not keys:
+        raise ValueError("that model's card does not list its training clauses (made before text_keys were kept)")
+    params = {k: v for k, v in card.get("params", {}).items() if k in ThemeClassifier().get_params()}
+    return lambda: PreviousModel(params, keys)
+
+
+def format_change(report: dict, before: str, after: str) -> str:
+    """Per theme and on average, the F1 of ``before`` and ``after`` and the change."""
+    a, b = report["systems"][before]["all"], report["systems"][after]["all"]
+    lines = [f"change from {before} to {after} (all clauses, same folds)",
+             f"{'':<15} {'before':>7} {'after':>7} {'change':>7}"]
+    for key in ("micro_f1", "macro_f1"):
+        lines.append(f"{key:<15} {a[key]:>7.3f} {b[key]:>7.3f} {b[key] - a[key]:>+7.3f}")
+    for theme in load_taxonomy().ids:
+        x, y = a["themes"][theme]["f1"], b["themes"][theme]["f1"]
+        lines.append(f"{theme:<15} {x:>7.3f} {y:>7.3f} {y - x:>+7.3f}")
+    return "\n".join(lines)
+
+
 def default_systems(**model_params) -> dict[str, Callable[[], object]]:
     return {
         "model": lambda: ThemeClassifier(**model_params),

@@ -61,12 +61,12 @@ class CueTermCounts(TransformerMixin, BaseEstimator):
             self.patterns_ = [taxonomy.cue_pattern(t) for t in self.themes_]
 
 
-def make_features(cue_weight: float = 1.0, max_char_features: int = 150_000) -> FeatureUnion:
+def make_features(cue_weight: float = 1.0, max_char_features: int = 150_000, min_df: int = 2) -> FeatureUnion:
     """The feature union: word TF-IDF, character TF-IDF and cue-term counts."""
     parts = [
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True,
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=min_df, sublinear_tf=True,
                                   token_pattern=WORD_PATTERN, lowercase=True)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True,
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=min_df, sublinear_tf=True,
                                   max_features=max_char_features, lowercase=True)),
     ]
     if cue_weight:
@@ -129,7 +129,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         inner folds that tune the thresholds."""
         texts = list(texts)
         Y = np.asarray(Y, dtype=int)
+        if not texts:
+            raise ValueError("no clauses to train on")
         self.themes_ = load_taxonomy().ids
+        # terms seen once are kept when there is little data (else nothing may be left)
+        min_df = 2 if len(texts) >= 200 else 1
         if Y.shape[1] != len(self.themes_):
             raise ValueError(f"Y has {Y.shape[1]} columns; expected one per theme ({len(self.themes_)})")
         self.thresholds_ = np.full(len(self.themes_), 0.5)
@@ -138,12 +142,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             groups = list(groups) if groups is not None else list(range(len(texts)))
             oof = np.zeros(Y.shape)
             for train, test in GroupKFold(folds).split(texts, Y, groups):
-                features = make_features(self.cue_weight, self.max_char_features)
+                features = make_features(self.cue_weight, self.max_char_features, min_df)
                 X_train = features.fit_transform([texts[i] for i in train])
                 models = self._fit_models(X_train, Y[train])
                 oof[test] = self._scores(models, features.transform([texts[i] for i in test]))
             self.thresholds_ = np.array([best_threshold(Y[:, k], oof[:, k]) for k in range(Y.shape[1])])
-        self.features_ = make_features(self.cue_weight, self.max_char_features)
+        self.features_ = make_features(self.cue_weight, self.max_char_features, min_df)
         X = self.features_.fit_transform(texts)
         self.models_ = self._fit_models(X, Y)
         return self

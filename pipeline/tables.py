@@ -72,3 +72,21 @@ def load_processed(path: str | Path = "data/processed") -> tuple[pd.DataFrame, p
         raise ValueError(f"{path}: clauses without themes; it was written by `segment`, not `label`")
     clauses = clause_table(rows)
     return clauses, document_table(clauses)
+
+
+def label_sources(paths, model=None, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read, clean, segment and tag raw statements in ``paths``; return ``(clauses, documents)``.
+
+    The in-memory version of ``govthemes label`` followed by :func:`load_processed`, for
+    notebooks that go from raw pages to tables in one call. ``model`` defaults to
+    ``models/default``.
+    """
+    from .classify import DEFAULT_MODEL, tag_rows
+    from .process import SegmentJob
+    from .read import iter_documents
+    from .store import load_model
+
+    model = model or load_model(DEFAULT_MODEL)
+    rows = tag_rows(model, list(SegmentJob(workers=workers).run(iter_documents(paths))))
+    clauses = clause_table(pd.DataFrame(rows))
+    return clauses, document_table(clauses)

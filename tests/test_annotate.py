@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -118,3 +119,32 @@ def test_a_bad_batch_is_refused_with_its_file_and_row(workdir, tmp_path, change,
     with pytest.raises(AnnotationError):
         import_batch(bad, tmp_path / "into.jsonl")
     assert not (tmp_path / "into.jsonl").exists()
+
+
+def test_the_report_has_the_summary_the_themes_the_model_and_the_plots(workdir):
+    out = workdir / "report" / "report.html"
+    invoke("report", workdir / "clauses.parquet", "-o", out, "--model", workdir / "model")
+    page = out.read_text(encoding="utf-8")
+    for heading in ("<h2>Corpus</h2>", "<h2>Themes</h2>", "<h2>The model</h2>"):
+        assert heading in page
+    images = sorted((workdir / "report" / "report_files").glob("*.png"))
+    assert len(images) == 6 and all(p.stat().st_size > 10_000 for p in images)
+    assert all(f"report_files/{p.name}" in page for p in images)
+
+
+def test_evaluate_shows_the_change_from_the_previous_model_per_theme(tmp_path):
+    records = [json.loads(line) for line in SEEDS.read_text("utf-8").splitlines()]
+    old = tmp_path / "old.jsonl"
+    new = tmp_path / "new.jsonl"
+    old.write_text("".join(json.dumps(r) + "\n" for r in records if not r["doc_id"].startswith("004")), "utf-8")
+    new.write_text("".join(json.dumps(r) + "\n" for r in records if r["doc_id"].startswith("004")), "utf-8")
+    invoke("train", old, "-o", tmp_path / "model", "--no-evaluate")
+    invoke("train", old, new, "-o", tmp_path / "model", "--no-evaluate")
+    assert (tmp_path / "model" / "previous.joblib").exists()
+    result = invoke("evaluate", old, new, "--folds", 3, "--previous", tmp_path / "model" / "previous.joblib",
+                    "--json", tmp_path / "report.json")
+    assert "change from previous to model" in result.output
+    for theme in THEMES:
+        assert re.search(rf"^{theme}\s+\d\.\d{{3}}\s+\d\.\d{{3}}\s+[+-]\d\.\d{{3}}$", result.output, re.M)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert set(report["systems"]) == {"model", "cue_terms", "tfidf_svc", "previous"}
