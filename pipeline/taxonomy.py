@@ -49,11 +49,35 @@ class Taxonomy:
         """A pattern that finds the cue terms of a theme in lower-cased text.
 
         English cues match at a word start (``develop`` finds ``development``); Chinese cues
-        match anywhere.
+        match anywhere. Where cues overlap, the longest wins. The alternatives are folded
+        into a trie (``dat(?:a(?: protection| security)?)``): the same matches as a plain
+        alternation of the cues, longest first, many times faster.
         """
         theme = self[theme_id]
-        parts = [r"\b" + re.escape(c.lower()) for c in theme.cues_en] + [re.escape(c) for c in theme.cues_zh]
-        return re.compile("|".join(sorted(parts, key=len, reverse=True)))
+        english = _trie_regex([c.lower() for c in theme.cues_en])
+        chinese = _trie_regex(list(theme.cues_zh))
+        parts = ([rf"\b(?:{english})"] if english else []) + ([f"(?:{chinese})"] if chinese else [])
+        return re.compile("|".join(parts))
+
+
+def _trie_regex(words: list[str]) -> str:
+    """A regular expression matching any of ``words``, longest first, as a factored trie."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body  # a cue ends here; try the longer ones first
+
+    return build(trie)
 
 
 @cache

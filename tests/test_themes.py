@@ -217,3 +217,15 @@ def test_training_is_reproducible():
     assert a.thresholds_.tolist() == b.thresholds_.tolist()
     probe = ["Protect personal data.", "各国应尊重主权。"]
     assert np.array_equal(a.predict_scores(probe), b.predict_scores(probe))
+
+
+def test_cue_patterns_match_like_a_plain_alternation_of_the_cues_longest_first():
+    taxonomy = load_taxonomy()
+    texts = [json.loads(line)["text"].lower() for line in SEEDS.read_text("utf-8").splitlines()]
+    texts += ["data security and security of data", "personal data protection", "人工智能安全风险和网络安全", "developing"]
+    for theme in taxonomy.themes:
+        parts = [r"\b" + re.escape(c.lower()) for c in theme.cues_en] + [re.escape(c) for c in theme.cues_zh]
+        plain = re.compile("|".join(sorted(parts, key=len, reverse=True)))
+        trie = taxonomy.cue_pattern(theme.id)
+        for text in texts:
+            assert trie.findall(text) == plain.findall(text), (theme.id, text)
