@@ -77,8 +77,18 @@ def test_batched_segmentation_equals_one_passage_at_a_time():
 
 
 def test_the_pipeline_is_a_readable_spacy_pipeline():
-    assert make_nlp("en").pipe_names == ["govthemes_clause_boundaries", "sentencizer"]
-    assert make_nlp("zh").pipe_names == ["govthemes_clause_boundaries", "sentencizer"]
+    assert make_nlp("en").pipe_names == ["govthemes_clause_boundaries", "govthemes_sentence_ends"]
+    assert make_nlp("zh", "sentencizer").pipe_names == ["govthemes_clause_boundaries", "sentencizer"]
+
+
+def test_the_array_sentence_step_gives_the_clauses_of_spacys_sentencizer(statements_corpus):
+    pages = sorted(RAW.glob("*.txt")) + sorted((statements_corpus / "raw").glob("*.txt"))
+    passages = [p for path in pages for p in Cleaner().clean(path.read_text("utf-8")).passages]
+    texts, langs = [p.text for p in passages], [p.lang for p in passages]
+    ours = Segmenter().segment(texts, langs)
+    spacys = Segmenter(sentence_splitter="sentencizer").segment(texts, langs)
+    assert sum(map(len, ours)) > 1000
+    assert [[(c.text, c.start) for c in cs] for cs in ours] == [[(c.text, c.start) for c in cs] for cs in spacys]
 
 
 SEPARATORS = re.compile(r"(?:\s+|[,，、;；:：]|\b(?:and|or)\b|\[[A-Za-z ]{1,20}\])", re.IGNORECASE)
