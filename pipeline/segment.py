@@ -327,10 +327,6 @@ class Segmenter:
             doc = component(doc)
         return doc
 
-    def segment_one(self, text: str, lang: str) -> list[Clause]:
-        """The clauses of one passage."""
-        return clauses_of(self.process(text, lang))
-
     def segment(self, texts: Iterable[str], langs: Iterable[str]) -> list[list[Clause]]:
         texts, langs = list(texts), list(langs)
         results: list[list[Clause]] = [[] for _ in texts]
