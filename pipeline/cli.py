@@ -303,10 +303,11 @@ def train(data, out, name, evaluate, C, cue_weight):
                 for f in files]}}
     if evaluate:
         report = cross_validate(texts, Y, dataset["lang"], dataset["doc_id"], default_systems(**_model_params(C, cue_weight)),
-                                progress=lambda m: click.echo(m, err=True))
+                                progress=lambda m: click.echo(m, err=True), sources=dataset["source"])
         click.echo(format_report(report))
         card["evaluation"] = {"command": "govthemes train (grouped 5-fold cross-validation)",
-                              "summary": {s: {k: {"micro_f1": v["micro_f1"], "macro_f1": v["macro_f1"]} for k, v in r.items()}
+                              "summary": {s: {k: {"micro_f1": v["micro_f1"], "macro_f1": v["macro_f1"],
+                                                  "clauses": v["clauses"]} for k, v in r.items()}
                                           for s, r in report["systems"].items()}}
     groups = [document_group(d) for d in dataset["doc_id"]]
     model = compact(ThemeClassifier(**_model_params(C, cue_weight)).fit(texts, Y, groups))
@@ -339,7 +340,7 @@ def evaluate(data, folds, as_json, previous, C, cue_weight):
         except (ModelError, ValueError) as err:
             raise click.ClickException(f"{previous}: {err}") from None
     report = cross_validate(dataset["text"], label_matrix(dataset["labels"]), dataset["lang"], dataset["doc_id"],
-                            systems, folds=folds, progress=lambda m: click.echo(m, err=True))
+                            systems, folds=folds, progress=lambda m: click.echo(m, err=True), sources=dataset["source"])
     click.echo(format_report(report))
     if previous:
         click.echo("\n" + format_change(report, "previous", "model"))
@@ -381,7 +382,8 @@ def classify(source, out, text_field, model_path):
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output file: .jsonl, .csv or .parquet.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any input could not be read.")
-@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores")
+@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
+              help="Processes that clean and segment; the output is the same for any number.")
 @model_option
 @with_read_options
 def label(paths, out, strict, workers, model_path, max_bytes, text_field, id_field):

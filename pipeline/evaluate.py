@@ -81,8 +81,10 @@ def figures(Y: np.ndarray, P: np.ndarray) -> dict:
 
 def cross_validate(texts: list[str], Y: np.ndarray, langs: list[str], doc_ids: list[str],
                    systems: dict[str, Callable[[], object]], folds: int = 5,
-                   progress: Callable[[str], None] | None = None) -> dict:
-    """Out-of-fold predictions of every system on the same grouped folds, and their figures.
+                   progress: Callable[[str], None] | None = None, sources: list[str] | None = None) -> dict:
+    """Out-of-fold predictions of every system on the same grouped folds, and their figures:
+    for all clauses, for each language and (given ``sources``, the file of each clause) for
+    each source as ``source:<file name>``.
 
     ``macro_f1`` averages over the themes that have support in the clauses scored.
     """
@@ -104,6 +106,10 @@ def cross_validate(texts: list[str], Y: np.ndarray, langs: list[str], doc_ids: l
         for lang in sorted(set(langs)):
             mask = langs == lang
             entry[lang] = figures(Y[mask], P[mask])
+        if sources is not None:
+            names = np.asarray([str(s).rsplit("/", 1)[-1] for s in sources])
+            for source in sorted(set(names)):
+                entry[f"source:{source}"] = figures(Y[names == source], P[names == source])
         report["systems"][name] = entry
     return report
 
@@ -174,13 +180,14 @@ def default_systems(**model_params) -> dict[str, Callable[[], object]]:
 def format_report(report: dict) -> str:
     """The report as plain-text tables: averages per system and language, then per theme."""
     systems = list(report["systems"])
-    langs = [k for k in report["systems"][systems[0]] if k != "all"]
+    subsets = [k for k in report["systems"][systems[0]] if k != "all"]
+    langs = [k for k in subsets if not k.startswith("source:")]
     out = [f"{report['folds']}-fold cross-validation, grouped by document ({report['groups']} groups)", ""]
-    out.append(f"{'system':<12} {'lang':<4} {'clauses':>7} {'micro-F1':>9} {'macro-F1':>9}")
+    out.append(f"{'system':<12} {'clauses':<36} {'n':>5} {'micro-F1':>9} {'macro-F1':>9}")
     for name in systems:
-        for lang in ["all", *langs]:
-            f = report["systems"][name][lang]
-            out.append(f"{name:<12} {lang:<4} {f['clauses']:>7} {f['micro_f1']:>9.3f} {f['macro_f1']:>9.3f}")
+        for subset in ["all", *subsets]:
+            f = report["systems"][name][subset]
+            out.append(f"{name:<12} {subset:<36} {f['clauses']:>5} {f['micro_f1']:>9.3f} {f['macro_f1']:>9.3f}")
     for lang in ["all", *langs]:
         out += ["", f"per theme ({lang}): precision / recall / F1 (support)",
                 f"{'theme':<15} " + " ".join(f"{name:>22}" for name in systems)]
