@@ -77,11 +77,19 @@ def main() -> None:
 def segment(paths, out, strict, no_dedupe, workers, max_bytes, text_field, id_field):
     """Clean raw statements and split them into clauses, one row per clause."""
     _check_format(out)
+    write_clauses(paths, out, strict, SegmentJob(deduplicate=not no_dedupe, workers=workers),
+                  (max_bytes, text_field, id_field))
+
+
+def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tuple, model=None) -> None:
+    """Run ``job`` over ``paths`` and stream its rows (tagged by ``model`` if given) to ``out``."""
+    from .classify import batched_tag
+
     manifest = Manifest()
-    docs = progress(iter_documents(paths, max_bytes, text_field, id_field))
-    rows = SegmentJob(deduplicate=not no_dedupe, workers=workers).run(docs, manifest)
-    with RowWriter(out, CLAUSE_FIELDS) as writer:
-        for batch in batched(rows, 2000):
+    rows = job.run(progress(iter_documents(paths, *read_args)), manifest)
+    columns = [*CLAUSE_FIELDS, "labels", "scores"] if model else CLAUSE_FIELDS
+    with RowWriter(out, columns) as writer:
+        for batch in batched_tag(model, rows) if model else batched(rows, 2000):
             writer.write(batch)
     finish(manifest, out, strict)
 
@@ -259,10 +267,6 @@ def _licence(path: Path) -> str:
     return LICENCES[key] if key else "see the file's source"
 
 
-def _model_params(C, cue_weight):
-    return {"C": C, "cue_weight": cue_weight}
-
-
 model_params = [
     click.option("--C", "C", type=float, default=10.0, show_default=True, help="Inverse regularisation."),
     click.option("--cue-weight", type=float, default=1.0, show_default=True, help="Weight of cue-term features (0: none)."),
@@ -302,7 +306,7 @@ def train(data, out, name, evaluate, C, cue_weight):
                 {"path": str(f), "clauses": sum(1 for s in dataset["source"] if s == str(f)), "licence": _licence(f)}
                 for f in files]}}
     if evaluate:
-        report = cross_validate(texts, Y, dataset["lang"], dataset["doc_id"], default_systems(**_model_params(C, cue_weight)),
+        report = cross_validate(texts, Y, dataset["lang"], dataset["doc_id"], default_systems(**{"C": C, "cue_weight": cue_weight}),
                                 progress=lambda m: click.echo(m, err=True), sources=dataset["source"])
         click.echo(format_report(report))
         card["evaluation"] = {"command": "govthemes train (grouped 5-fold cross-validation)",
@@ -310,7 +314,7 @@ def train(data, out, name, evaluate, C, cue_weight):
                                                   "clauses": v["clauses"]} for k, v in r.items()}
                                           for s, r in report["systems"].items()}}
     groups = [document_group(d) for d in dataset["doc_id"]]
-    model = compact(ThemeClassifier(**_model_params(C, cue_weight)).fit(texts, Y, groups))
+    model = compact(ThemeClassifier(**{"C": C, "cue_weight": cue_weight}).fit(texts, Y, groups))
     current = Path(out) / "model.joblib"
     if current.exists():  # keep one generation, for `govthemes evaluate --previous`
         current.replace(Path(out) / "previous.joblib")
@@ -333,7 +337,7 @@ def evaluate(data, folds, as_json, previous, C, cue_weight):
     from .store import ModelError, read_card
 
     _, dataset = _load_dataset(data)
-    systems = default_systems(**_model_params(C, cue_weight))
+    systems = default_systems(**{"C": C, "cue_weight": cue_weight})
     if previous:
         try:
             systems["previous"] = previous_system(read_card(previous))
@@ -388,17 +392,9 @@ def classify(source, out, text_field, model_path):
 @with_read_options
 def label(paths, out, strict, workers, model_path, max_bytes, text_field, id_field):
     """Segment raw statements and tag every clause with themes: the main job."""
-    from .classify import batched_tag
-
     _check_format(out)
-    model = _load(model_path)
-    manifest = Manifest()
-    docs = progress(iter_documents(paths, max_bytes, text_field, id_field))
-    rows = SegmentJob(workers=workers).run(docs, manifest)
-    with RowWriter(out, [*CLAUSE_FIELDS, "labels", "scores"]) as writer:
-        for batch in batched_tag(model, rows):
-            writer.write(batch)
-    finish(manifest, out, strict)
+    write_clauses(paths, out, strict, SegmentJob(workers=workers), (max_bytes, text_field, id_field),
+                  model=_load(model_path))
 
 
 @main.command()
