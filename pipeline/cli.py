@@ -23,6 +23,12 @@ read_options = [
 ]
 
 
+cache_option = click.option(
+    "--cache/--no-cache", default=True, show_default=True,
+    help="Keep each document's result in OUT.cache.sqlite: a second run redoes only documents whose text, "
+         "the pipeline's code or the model changed, and a killed run resumes where it stopped.")
+
+
 def with_read_options(f):
     for option in reversed(read_options):
         f = option(f)
@@ -73,24 +79,37 @@ def main() -> None:
 @click.option("--no-dedupe", is_flag=True, help="Keep repeated passages (default: keep each once).")
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
               help="Processes that clean and segment; the output is the same for any number.")
+@cache_option
 @with_read_options
-def segment(paths, out, strict, no_dedupe, workers, max_bytes, text_field, id_field):
+def segment(paths, out, strict, no_dedupe, workers, cache, max_bytes, text_field, id_field):
     """Clean raw statements and split them into clauses, one row per clause."""
     _check_format(out)
     write_clauses(paths, out, strict, SegmentJob(deduplicate=not no_dedupe, workers=workers),
-                  (max_bytes, text_field, id_field))
+                  (max_bytes, text_field, id_field), cache)
 
 
-def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tuple, model=None) -> None:
-    """Run ``job`` over ``paths`` and stream its rows (tagged by ``model`` if given) to ``out``."""
-    from .classify import batched_tag
+def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tuple, cache: bool) -> None:
+    """Run ``job`` over ``paths`` and stream its rows to ``out``.
 
+    The rows go to a temporary file renamed to ``out`` at the end, so a killed run never
+    leaves a partial ``out``; with ``cache``, documents already processed by the same code and
+    model (in an earlier or killed run) are read from ``<out>.cache.sqlite`` instead.
+    """
+    from .cache import ResultCache
+
+    if cache:
+        model_print = job.model.card_.get("payload_sha256", "") if job.model is not None else ""
+        job.cache = ResultCache(out.with_name(out.name + ".cache.sqlite"), model_print)
     manifest = Manifest()
     rows = job.run(progress(iter_documents(paths, *read_args)), manifest)
-    columns = [*CLAUSE_FIELDS, "labels", "scores"] if model else CLAUSE_FIELDS
-    with RowWriter(out, columns) as writer:
-        for batch in batched_tag(model, rows) if model else batched(rows, 2000):
+    columns = [*CLAUSE_FIELDS, "labels", "scores"] if job.model is not None else CLAUSE_FIELDS
+    partial = out.with_name(f".{out.stem}.partial{out.suffix}")
+    with RowWriter(partial, columns) as writer:
+        for batch in batched(rows, 2000):
             writer.write(batch)
+    partial.replace(out)
+    if job.cache is not None:
+        job.cache.close()
     finish(manifest, out, strict)
 
 
@@ -389,12 +408,13 @@ def classify(source, out, text_field, model_path):
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
               help="Processes that clean and segment; the output is the same for any number.")
 @model_option
+@cache_option
 @with_read_options
-def label(paths, out, strict, workers, model_path, max_bytes, text_field, id_field):
+def label(paths, out, strict, workers, model_path, cache, max_bytes, text_field, id_field):
     """Segment raw statements and tag every clause with themes: the main job."""
     _check_format(out)
-    write_clauses(paths, out, strict, SegmentJob(workers=workers), (max_bytes, text_field, id_field),
-                  model=_load(model_path))
+    write_clauses(paths, out, strict, SegmentJob(workers=workers, model=_load(model_path)),
+                  (max_bytes, text_field, id_field), cache)
 
 
 @main.command()

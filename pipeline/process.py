@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -39,6 +39,7 @@ class Manifest:
     passages: int = 0
     duplicates: int = 0
     clauses: int = 0
+    cached: int = 0
 
     def skip(self, item: Skipped) -> None:
         self.skipped.append({"path": item.path, "reason": item.reason})
@@ -52,6 +53,7 @@ class Manifest:
             "passages": self.passages,
             "duplicate_passages": self.duplicates,
             "clauses": self.clauses,
+            "documents_from_cache": self.cached,
         }
 
 
@@ -76,18 +78,21 @@ class SegmentJob:
     """
 
     def __init__(self, cleaner: Cleaner | None = None, segmenter: Segmenter | None = None,
-                 deduplicate: bool = True, chunk_size: int = 100, workers: int = 1):
+                 deduplicate: bool = True, chunk_size: int = 100, workers: int = 1, model=None, cache=None):
         self.cleaner = cleaner or Cleaner()
         self.segmenter = segmenter or Segmenter()
         self.deduplicate = deduplicate
         self.chunk_size = chunk_size
         self.workers = max(1, workers)
+        self.model = model  # when given, clauses are tagged where they are made (in the workers)
+        self.cache = cache  # a pipeline.cache.ResultCache: unchanged documents are not redone
 
     def run(self, items: Iterable[RawDocument | Skipped], manifest: Manifest | None = None) -> Iterator[dict]:
         """Rows of every clause of ``items``; ``manifest`` (if given) records the run.
 
         With ``workers > 1``, chunks of documents are cleaned and segmented in worker processes
-        and deduplicated here, in input order: the rows are the same for any number of workers.
+        and deduplicated here, in input order: the rows are the same for any number of workers,
+        and the same whether documents come from the cache or are processed anew.
         """
         manifest = manifest if manifest is not None else Manifest()
         seen: dict[bytes, _Kept | None] = {}
@@ -114,32 +119,63 @@ class SegmentJob:
                     seen[kept.key] = None
 
     def _processed_chunks(self, items: Iterable[RawDocument | Skipped], manifest: Manifest) -> Iterator[list]:
-        """Chunks of ``(doc_id, [(passage, clauses), ...])``, in input order."""
-        def chunks() -> Iterator[list[RawDocument]]:
-            chunk: list[RawDocument] = []
-            for item in items:
-                if isinstance(item, Skipped):
-                    manifest.skip(item)
-                    continue
-                manifest.documents += 1
-                manifest.files_read.add(item.path)
-                manifest.encodings[item.encoding] += 1
-                chunk.append(item)
-                if len(chunk) >= self.chunk_size:
-                    yield chunk
-                    chunk = []
-            if chunk:
-                yield chunk
+        """Chunks of ``(doc_id, [(passage, clauses), ...])``, in input order.
+
+        Documents found in the cache are not sent to be processed; the others are, and their
+        results are stored once their chunk is done.
+        """
+        waiting: deque = deque()  # (documents, keys, cached results) of each chunk, in order
+
+        def to_process() -> Iterator[list[RawDocument]]:
+            for chunk in self._chunks(items, manifest):
+                keys = [self.cache.key(d.doc_id, d.text) for d in chunk] if self.cache is not None else []
+                cached = self.cache.get_many(keys) if self.cache is not None else {}
+                manifest.cached += len(cached)
+                waiting.append((chunk, keys, cached))
+                yield [d for d, k in zip(chunk, keys or [None] * len(chunk), strict=True) if k not in cached]
 
         if self.workers == 1:
-            for chunk in chunks():
-                yield process_documents(self.cleaner, self.segmenter, chunk)
+            results = (process_documents(self.cleaner, self.segmenter, docs, self.model) for docs in to_process())
+            yield from self._merge(results, waiting)
             return
         import multiprocessing as mp
 
         context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        with context.Pool(self.workers, initializer=_init_worker, initargs=(self.cleaner,)) as pool:
-            yield from pool.imap(_work, chunks())
+        with context.Pool(self.workers, initializer=_init_worker, initargs=(self.cleaner, self.model)) as pool:
+            yield from self._merge(pool.imap(_work, to_process()), waiting)
+
+    def _merge(self, results: Iterator[list], waiting: deque) -> Iterator[list]:
+        for fresh in results:
+            chunk, keys, cached = waiting.popleft()
+            fresh = iter(fresh)
+            merged, store = [], []
+            for doc, key in zip(chunk, keys or [None] * len(chunk), strict=True):
+                if key in cached:
+                    merged.append((doc.doc_id, cached[key]))
+                else:
+                    doc_id, pairs = next(fresh)
+                    merged.append((doc_id, pairs))
+                    if key is not None:
+                        store.append((key, pairs))
+            if self.cache is not None and store:
+                self.cache.put_many(store)
+            yield merged
+
+    def _chunks(self, items: Iterable[RawDocument | Skipped], manifest: Manifest) -> Iterator[list[RawDocument]]:
+        chunk: list[RawDocument] = []
+        for item in items:
+            if isinstance(item, Skipped):
+                manifest.skip(item)
+                continue
+            manifest.documents += 1
+            manifest.files_read.add(item.path)
+            manifest.encodings[item.encoding] += 1
+            chunk.append(item)
+            if len(chunk) >= self.chunk_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
 
     @staticmethod
     def _rows(pending: list[_Kept], manifest: Manifest) -> Iterator[dict]:
@@ -160,14 +196,16 @@ class SegmentJob:
                     "heading": heading, "lang": p.lang,
                     **{k: p.attribution.get(k) for k in ATTRIBUTION_FIELDS},
                     "truncated": clause.truncated, "seen_in": list(kept.seen_in),
+                    **({"labels": clause.labels, "scores": clause.scores} if clause.scores is not None else {}),
                 }
                 n += 1
 
 
-def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocument]) -> list:
-    """Clean and segment documents: ``[(doc_id, [(passage, clauses), ...]), ...]``.
+def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocument], model=None) -> list:
+    """Clean, segment (and, with a ``model``, tag) documents: ``[(doc_id, [(passage, clauses), ...]), ...]``.
 
-    The passages of all the documents go to the segmenter together, so it can batch them.
+    The passages of all the documents go to the segmenter together, so it can batch them, and
+    their clauses to the model together.
     """
     cleaned = [(doc.doc_id, cleaner.clean(doc.text).passages) for doc in docs]
     passages = [p for _, ps in cleaned for p in ps]
@@ -181,19 +219,26 @@ def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocu
                 clauses[-1].truncated = True
             pairs.append((passage, clauses))
         out.append((doc_id, pairs))
+    if model is not None:
+        from .classify import tag_rows
+
+        clauses = [c for _, pairs in out for _, cs in pairs for c in cs if not c.heading]
+        for clause, row in zip(clauses, tag_rows(model, [{"text": c.text} for c in clauses]), strict=True):
+            clause.labels, clause.scores = row["labels"], row["scores"]
     return out
 
 
 _worker: dict = {}
 
 
-def _init_worker(cleaner: Cleaner) -> None:
+def _init_worker(cleaner: Cleaner, model) -> None:
     _worker["cleaner"] = cleaner
     _worker["segmenter"] = Segmenter()
+    _worker["model"] = model
 
 
 def _work(docs: list[RawDocument]) -> list:
-    return process_documents(_worker["cleaner"], _worker["segmenter"], docs)
+    return process_documents(_worker["cleaner"], _worker["segmenter"], docs, _worker["model"])
 
 
 def _fill_attribution(kept: Passage, other: Passage) -> None:

@@ -250,6 +250,8 @@ class Clause:
     end: int
     truncated: bool = False
     heading: bool = False  # a numbered title inside a line (``5.2. Development of competencies.``)
+    labels: list | None = None  # themes, when a model tagged the clause
+    scores: dict | None = None
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:

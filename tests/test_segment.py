@@ -114,7 +114,7 @@ def uncovered(text: str, start: int, end: int) -> str:
 @settings(max_examples=300, deadline=None)
 @given(st.text(ALPHABET, min_size=1, max_size=200), st.sampled_from(["en", "zh"]))
 def test_clauses_lie_in_order_inside_their_passage_and_cover_its_content(text, lang):
-    clauses = Segmenter().segment([text], [lang])[0]
+    clauses = SEG.segment([text], [lang])[0]
     position = 0
     for clause in clauses:
         assert 0 <= position <= clause.start < clause.end <= len(text)
