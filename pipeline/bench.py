@@ -77,7 +77,8 @@ def run_segment(corpus: Path, out: Path, workers: int) -> dict:
 
     Peak memory is the largest resident set of the run's processes (the main one or a worker).
     """
-    cmd = [sys.executable, "-m", "pipeline.cli", "segment", str(corpus), "-o", str(out), "--workers", str(workers)]
+    cmd = [sys.executable, "-m", "pipeline.cli", "segment", str(corpus), "-o", str(out), "--workers", str(workers),
+           "--no-cache"]
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - start
