@@ -98,16 +98,20 @@ def test_explain_lists_every_removed_line_with_a_reason():
 SEED_LINES = [line for path in sorted(RAW.glob("*.txt")) for line in path.read_text(encoding="utf-8").split("\n")]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.sampled_from(SEED_LINES), min_size=1, max_size=25))
 def test_cleaning_twice_equals_cleaning_once(lines):
+    """Each cleaned passage, cleaned again under its heading, comes back unchanged.
+
+    (Cleaning the passages joined into one page is not the same input: a lead-in kept apart
+    from a list item by an attribution line would meet it across a blank line.)
+    """
     cleaner = Cleaner()
-    once = cleaner.clean("\n".join(lines))
-    rendered = "\n\n".join(
-        ((p.heading + "\n") if p.heading else "") + p.text for p in once.passages
-    )
-    twice = cleaner.clean(rendered)
-    assert [p.text for p in twice.passages] == [p.text for p in once.passages]
+    for passage in cleaner.clean("\n".join(lines)).passages:
+        text = ((passage.heading + "\n") if passage.heading else "") + passage.text
+        again = cleaner.clean(text).passages
+        assert "\n".join(p.text for p in again) == passage.text
+        assert all(p.heading == passage.heading for p in again)
 
 
 @settings(max_examples=200, deadline=None)
