@@ -178,6 +178,13 @@ class Cleaner:
         self.extra = [(reason, re.compile(rx)) for reason, rx in (extra_boilerplate or [])]
         self._judge_text = lru_cache(maxsize=20_000)(self._judge_text)
 
+    def __getstate__(self):  # sent to other processes without its cache
+        return {"extra": self.extra}
+
+    def __setstate__(self, state):
+        self.extra = state["extra"]
+        self._judge_text = lru_cache(maxsize=20_000)(type(self)._judge_text.__get__(self))
+
     def _judge(self, line: _Line, removals: list[Removal]) -> None:
         kind, attribution, placement, text, removed = self._judge_text(line.text)
         line.kind, line.attribution, line.placement, line.text = kind, attribution, placement, text

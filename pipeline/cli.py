@@ -29,6 +29,33 @@ cache_option = click.option(
          "the pipeline's code or the model changed, and a killed run resumes where it stopped.")
 
 
+def connect(engine: str, scheduler: str | None, workers: int):
+    """A dask client for ``--engine dask`` (a local cluster when no scheduler is given), else None."""
+    if engine != "dask":
+        return None
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise click.ClickException("--engine dask needs dask.distributed: pip install 'govthemes[dask]'") from None
+    if scheduler:
+        return Client(scheduler)
+    return Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
+
+
+engine_options = [
+    click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                 help="Where chunks are processed: local processes, or a dask.distributed cluster."),
+    click.option("--scheduler", default=None,
+                 help="Address of the dask scheduler (tcp://host:8786); default: a local cluster of --workers processes."),
+]
+
+
+def with_engine_options(f):
+    for option in reversed(engine_options):
+        f = option(f)
+    return f
+
+
 def with_read_options(f):
     for option in reversed(read_options):
         f = option(f)
@@ -80,12 +107,20 @@ def main() -> None:
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
               help="Processes that clean and segment; the output is the same for any number.")
 @cache_option
+@with_engine_options
 @with_read_options
-def segment(paths, out, strict, no_dedupe, workers, cache, max_bytes, text_field, id_field):
-    """Clean raw statements and split them into clauses, one row per clause."""
+def segment(paths, out, strict, no_dedupe, workers, cache, engine, scheduler, max_bytes, text_field, id_field):
+    """Clean raw statements and split them into clauses, one row per clause.
+
+    OUT with no extension is a folder of Parquet parts (partitioned output)."""
     _check_format(out)
-    write_clauses(paths, out, strict, SegmentJob(deduplicate=not no_dedupe, workers=workers),
-                  (max_bytes, text_field, id_field), cache)
+    client = connect(engine, scheduler, workers)
+    try:
+        write_clauses(paths, out, strict, SegmentJob(deduplicate=not no_dedupe, workers=workers, client=client),
+                      (max_bytes, text_field, id_field), cache)
+    finally:
+        if client is not None:
+            client.close()
 
 
 def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tuple, cache: bool) -> None:
@@ -103,10 +138,14 @@ def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tu
     manifest = Manifest()
     rows = job.run(progress(iter_documents(paths, *read_args)), manifest)
     columns = [*CLAUSE_FIELDS, "labels", "scores"] if job.model is not None else CLAUSE_FIELDS
-    partial = out.with_name(f".{out.stem}.partial{out.suffix}")
+    partial = out.with_name(f".{out.stem}-partial{out.suffix}")
     with RowWriter(partial, columns) as writer:
         for batch in batched(rows, 2000):
             writer.write(batch)
+    if out.is_dir():  # a partitioned output of an earlier run
+        import shutil
+
+        shutil.rmtree(out)
     partial.replace(out)
     if job.cache is not None:
         job.cache.close()
@@ -409,12 +448,21 @@ def classify(source, out, text_field, model_path):
               help="Processes that clean and segment; the output is the same for any number.")
 @model_option
 @cache_option
+@with_engine_options
 @with_read_options
-def label(paths, out, strict, workers, model_path, cache, max_bytes, text_field, id_field):
-    """Segment raw statements and tag every clause with themes: the main job."""
+def label(paths, out, strict, workers, model_path, cache, engine, scheduler, max_bytes, text_field, id_field):
+    """Segment raw statements and tag every clause with themes: the main job.
+
+    OUT with no extension is a folder of Parquet parts (partitioned output)."""
     _check_format(out)
-    write_clauses(paths, out, strict, SegmentJob(workers=workers, model=_load(model_path)),
-                  (max_bytes, text_field, id_field), cache)
+    model = _load(model_path)
+    client = connect(engine, scheduler, workers)
+    try:
+        write_clauses(paths, out, strict, SegmentJob(workers=workers, model=model, client=client),
+                      (max_bytes, text_field, id_field), cache)
+    finally:
+        if client is not None:
+            client.close()
 
 
 @main.command()

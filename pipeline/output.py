@@ -17,8 +17,11 @@ FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".csv": "csv", ".parquet": "parq
 
 
 def format_of(path: str | Path) -> str:
-    """``jsonl``, ``csv`` or ``parquet`` for an output path; ``ValueError`` for anything else."""
+    """``jsonl``, ``csv`` or ``parquet`` for an output path, ``partitioned`` for a path without a
+    suffix (a folder of Parquet parts); ``ValueError`` for anything else."""
     suffix = Path(path).suffix.lower()
+    if not suffix:
+        return "partitioned"
     if suffix not in FORMATS:
         raise ValueError(f"{path}: unknown output format '{suffix}' (use .jsonl, .csv or .parquet)")
     return FORMATS[suffix]
@@ -32,7 +35,11 @@ def batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
 
 
 class RowWriter:
-    """Streams batches of dict rows to ``path``; use as a context manager."""
+    """Streams batches of dict rows to ``path``; use as a context manager.
+
+    A ``partitioned`` path is a folder: each batch becomes ``part-00000.parquet``, … in order,
+    all with the schema of the first (``pandas.read_parquet(folder)`` reads them back as one).
+    """
 
     def __init__(self, path: str | Path, columns: Iterable[str] | None = None):
         self.path = Path(path)
@@ -45,7 +52,13 @@ class RowWriter:
 
     def __enter__(self) -> RowWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.format != "parquet":
+        if self.format == "partitioned":
+            self.path.mkdir(exist_ok=True)
+            for old in self.path.glob("part-*.parquet"):
+                old.unlink()
+            self._parts = 0
+            self._schema = None
+        elif self.format != "parquet":
             self._file = open(self.path, "w", encoding="utf-8", newline="")
         return self
 
@@ -62,6 +75,16 @@ class RowWriter:
                 self._csv = csv.DictWriter(self._file, fieldnames=self.columns, extrasaction="ignore")
                 self._csv.writeheader()
             self._csv.writerows({k: _csv_value(r.get(k)) for k in self.columns} for r in batch)
+        elif self.format == "partitioned":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            columns = {k: [r.get(k) for r in batch] for k in self.columns}
+            if self._schema is None:
+                schema = pa.table(columns).schema
+                self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema])
+            pq.write_table(pa.table(columns, schema=self._schema), self.path / f"part-{self._parts:05d}.parquet")
+            self._parts += 1
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -77,6 +100,8 @@ class RowWriter:
     def __exit__(self, *exc) -> None:
         if self._parquet is not None:
             self._parquet.close()
+        elif self.format == "partitioned":
+            pass  # a folder with no parts: nothing was written
         elif self.format == "parquet":  # no rows: still leave a valid, empty file
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -97,6 +122,10 @@ def _csv_value(value):
 def read_rows(path: str | Path) -> list[dict]:
     """Read back a file written by :class:`RowWriter` (or any table in those formats)."""
     fmt = format_of(path)
+    if fmt == "partitioned":
+        import pandas as pd
+
+        return pd.read_parquet(path).to_dict("records")
     if fmt == "jsonl":
         with open(path, encoding="utf-8") as f:
             return [json.loads(line) for line in f if line.strip()]

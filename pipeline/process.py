@@ -78,7 +78,8 @@ class SegmentJob:
     """
 
     def __init__(self, cleaner: Cleaner | None = None, segmenter: Segmenter | None = None,
-                 deduplicate: bool = True, chunk_size: int = 100, workers: int = 1, model=None, cache=None):
+                 deduplicate: bool = True, chunk_size: int = 100, workers: int = 1, model=None, cache=None,
+                 client=None):
         self.cleaner = cleaner or Cleaner()
         self.segmenter = segmenter or Segmenter()
         self.deduplicate = deduplicate
@@ -86,6 +87,7 @@ class SegmentJob:
         self.workers = max(1, workers)
         self.model = model  # when given, clauses are tagged where they are made (in the workers)
         self.cache = cache  # a pipeline.cache.ResultCache: unchanged documents are not redone
+        self.client = client  # a dask.distributed Client: chunks are processed on its cluster
 
     def run(self, items: Iterable[RawDocument | Skipped], manifest: Manifest | None = None) -> Iterator[dict]:
         """Rows of every clause of ``items``; ``manifest`` (if given) records the run.
@@ -134,6 +136,9 @@ class SegmentJob:
                 waiting.append((chunk, keys, cached))
                 yield [d for d, k in zip(chunk, keys or [None] * len(chunk), strict=True) if k not in cached]
 
+        if self.client is not None:
+            yield from self._merge(self._on_cluster(to_process()), waiting)
+            return
         if self.workers == 1:
             results = (process_documents(self.cleaner, self.segmenter, docs, self.model) for docs in to_process())
             yield from self._merge(results, waiting)
@@ -143,6 +148,22 @@ class SegmentJob:
         context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         with context.Pool(self.workers, initializer=_init_worker, initargs=(self.cleaner, self.model)) as pool:
             yield from self._merge(pool.imap(_work, to_process()), waiting)
+
+    def _on_cluster(self, batches: Iterator[list[RawDocument]]) -> Iterator[list]:
+        """Results of ``process_documents`` for each batch, computed on the dask cluster, in order.
+
+        The cleaner and model go to every worker once; at most two batches per worker thread
+        are in flight, so the driver's memory stays bounded.
+        """
+        cleaner, model = self.client.scatter([self.cleaner, self.model], broadcast=True)
+        window = 2 * max(1, sum(self.client.nthreads().values()))
+        futures: deque = deque()
+        for docs in batches:
+            futures.append(self.client.submit(_work_on_cluster, cleaner, model, docs, pure=False))
+            if len(futures) >= window:
+                yield futures.popleft().result()
+        while futures:
+            yield futures.popleft().result()
 
     def _merge(self, results: Iterator[list], waiting: deque) -> Iterator[list]:
         for fresh in results:
@@ -239,6 +260,12 @@ def _init_worker(cleaner: Cleaner, model) -> None:
 
 def _work(docs: list[RawDocument]) -> list:
     return process_documents(_worker["cleaner"], _worker["segmenter"], docs, _worker["model"])
+
+
+def _work_on_cluster(cleaner: Cleaner, model, docs: list[RawDocument]) -> list:
+    if "segmenter" not in _worker:  # one per worker process, built on its first batch
+        _worker["segmenter"] = Segmenter()
+    return process_documents(cleaner, _worker["segmenter"], docs, model)
 
 
 def _fill_attribution(kept: Passage, other: Passage) -> None:
