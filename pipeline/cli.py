@@ -50,12 +50,6 @@ engine_options = [
 ]
 
 
-def with_engine_options(f):
-    for option in reversed(engine_options):
-        f = option(f)
-    return f
-
-
 def with_read_options(f):
     for option in reversed(read_options):
         f = option(f)
@@ -98,33 +92,34 @@ def main() -> None:
     """Clean AI-governance statements, split them into clauses and tag them with themes."""
 
 
+def with_job_options(f):
+    """The options that segment and label share: output, strictness, workers, cache, engine, reading."""
+    options = [
+        click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+                     help="Output file: .jsonl, .csv or .parquet; no extension: a folder of Parquet parts."),
+        click.option("--strict", is_flag=True, help="Exit non-zero when any input could not be read."),
+        click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
+                     help="Processes that clean and segment; the output is the same for any number."),
+        cache_option, *engine_options, *read_options,
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 @main.command()
 @input_paths
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
-              help="Output file: .jsonl, .csv or .parquet.")
-@click.option("--strict", is_flag=True, help="Exit non-zero when any input could not be read.")
 @click.option("--no-dedupe", is_flag=True, help="Keep repeated passages (default: keep each once).")
-@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
-              help="Processes that clean and segment; the output is the same for any number.")
-@cache_option
-@with_engine_options
-@with_read_options
-def segment(paths, out, strict, no_dedupe, workers, cache, engine, scheduler, max_bytes, text_field, id_field):
-    """Clean raw statements and split them into clauses, one row per clause.
-
-    OUT with no extension is a folder of Parquet parts (partitioned output)."""
+@with_job_options
+def segment(paths, no_dedupe, out, strict, workers, cache, engine, scheduler, max_bytes, text_field, id_field):
+    """Clean raw statements and split them into clauses, one row per clause."""
     _check_format(out)
-    client = connect(engine, scheduler, workers)
-    try:
-        write_clauses(paths, out, strict, SegmentJob(deduplicate=not no_dedupe, workers=workers, client=client),
-                      (max_bytes, text_field, id_field), cache)
-    finally:
-        if client is not None:
-            client.close()
+    write_clauses(paths, out, strict, SegmentJob(deduplicate=not no_dedupe, workers=workers),
+                  (max_bytes, text_field, id_field), cache, connect(engine, scheduler, workers))
 
 
-def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tuple, cache: bool) -> None:
-    """Run ``job`` over ``paths`` and stream its rows to ``out``.
+def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tuple, cache: bool, client=None) -> None:
+    """Run ``job`` over ``paths`` (on ``client``'s cluster if given) and stream its rows to ``out``.
 
     The rows go to a temporary file renamed to ``out`` at the end, so a killed run never
     leaves a partial ``out``; with ``cache``, documents already processed by the same code and
@@ -132,6 +127,7 @@ def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tu
     """
     from .cache import ResultCache
 
+    job.client = client
     if cache:
         model_print = job.model.card_.get("payload_sha256", "") if job.model is not None else ""
         job.cache = ResultCache(out.with_name(out.name + ".cache.sqlite"), model_print)
@@ -149,6 +145,8 @@ def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tu
     partial.replace(out)
     if job.cache is not None:
         job.cache.close()
+    if client is not None:
+        client.close()
     finish(manifest, out, strict)
 
 
@@ -441,28 +439,14 @@ def classify(source, out, text_field, model_path):
 
 @main.command()
 @input_paths
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
-              help="Output file: .jsonl, .csv or .parquet.")
-@click.option("--strict", is_flag=True, help="Exit non-zero when any input could not be read.")
-@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
-              help="Processes that clean and segment; the output is the same for any number.")
 @model_option
-@cache_option
-@with_engine_options
-@with_read_options
-def label(paths, out, strict, workers, model_path, cache, engine, scheduler, max_bytes, text_field, id_field):
-    """Segment raw statements and tag every clause with themes: the main job.
-
-    OUT with no extension is a folder of Parquet parts (partitioned output)."""
+@with_job_options
+def label(paths, model_path, out, strict, workers, cache, engine, scheduler, max_bytes, text_field, id_field):
+    """Segment raw statements and tag every clause with themes: the main job."""
     _check_format(out)
     model = _load(model_path)
-    client = connect(engine, scheduler, workers)
-    try:
-        write_clauses(paths, out, strict, SegmentJob(workers=workers, model=model, client=client),
-                      (max_bytes, text_field, id_field), cache)
-    finally:
-        if client is not None:
-            client.close()
+    write_clauses(paths, out, strict, SegmentJob(workers=workers, model=model), (max_bytes, text_field, id_field),
+                  cache, connect(engine, scheduler, workers))
 
 
 @main.command()
