@@ -94,6 +94,7 @@ class _Line:
     kind: str = "content"  # content | blank | boilerplate | attribution | heading
     attribution: dict | None = None
     placement: str = ""  # before | after, for attribution
+    reason: str = ""  # why a boilerplate line is boilerplate
 
 
 def _match_attribution(text: str) -> tuple[dict, str] | None:
@@ -188,6 +189,8 @@ class Cleaner:
     def _judge(self, line: _Line, removals: list[Removal]) -> None:
         kind, attribution, placement, text, removed = self._judge_text(line.text)
         line.kind, line.attribution, line.placement, line.text = kind, attribution, placement, text
+        if kind == "boilerplate":
+            line.reason = removed[0][1]
         removals.extend(Removal(line.number, t, reason, k) for t, reason, k in removed)
 
     def _judge_text(self, text: str) -> tuple:
@@ -264,8 +267,7 @@ def _mark_footer(lines: list[_Line], removals: list[Removal]) -> None:
     in_footer = False
     for line in lines:
         if line.kind == "boilerplate":
-            reason = next((r.reason for r in reversed(removals) if r.line == line.number), "")
-            in_footer = in_footer or reason in FOOTER_STARTERS
+            in_footer = in_footer or line.reason in FOOTER_STARTERS
         elif line.kind == "content" and in_footer:
             if len(line.text) <= 30 and not SENTENCE_END.search(line.text):
                 line.kind = "boilerplate"

@@ -49,6 +49,7 @@ class RowWriter:
         self._file = None
         self._csv = None
         self._parquet = None
+        self._schema = None
 
     def __enter__(self) -> RowWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +58,6 @@ class RowWriter:
             for old in self.path.glob("part-*.parquet"):
                 old.unlink()
             self._parts = 0
-            self._schema = None
         elif self.format != "parquet":
             self._file = open(self.path, "w", encoding="utf-8", newline="")
         return self
@@ -75,27 +75,23 @@ class RowWriter:
                 self._csv = csv.DictWriter(self._file, fieldnames=self.columns, extrasaction="ignore")
                 self._csv.writeheader()
             self._csv.writerows({k: _csv_value(r.get(k)) for k in self.columns} for r in batch)
-        elif self.format == "partitioned":
+        else:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
             columns = {k: [r.get(k) for r in batch] for k in self.columns}
             if self._schema is None:
                 schema = pa.table(columns).schema
-                self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema])
-            pq.write_table(pa.table(columns, schema=self._schema), self.path / f"part-{self._parts:05d}.parquet")
-            self._parts += 1
-        else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            columns = {k: [r.get(k) for r in batch] for k in self.columns}
-            if self._parquet is None:
-                schema = pa.table(columns).schema
                 # a column that is all null in the first batch is taken to hold text
-                schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema])
-                self._parquet = pq.ParquetWriter(self.path, schema)
-            self._parquet.write_table(pa.table(columns, schema=self._parquet.schema))
+                self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema])
+            table = pa.table(columns, schema=self._schema)
+            if self.format == "partitioned":
+                pq.write_table(table, self.path / f"part-{self._parts:05d}.parquet")
+                self._parts += 1
+            else:
+                if self._parquet is None:
+                    self._parquet = pq.ParquetWriter(self.path, self._schema)
+                self._parquet.write_table(table)
 
     def __exit__(self, *exc) -> None:
         if self._parquet is not None:
