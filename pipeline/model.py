@@ -17,58 +17,19 @@ pushed each theme up.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion
 
+from .features import CharNgramTfidf, CueTermCounts, WordNgramTfidf
 from .taxonomy import load_taxonomy
 
-WORD_PATTERN = r"(?u)\b[^\W\d_\u3400-\u9fff]{2,}\b|\b\d{4}\b"
 
-
-class CueTermCounts(TransformerMixin, BaseEstimator):
-    """``log(1 + count)`` of each theme's cue terms in a text: one column per theme."""
-
-    def __init__(self, themes: list[str] | None = None, weight: float = 1.0):
-        self.themes = themes
-        self.weight = weight
-
-    def fit(self, texts, y=None):
-        taxonomy = load_taxonomy()
-        self.themes_ = list(self.themes or taxonomy.ids)
-        self.patterns_ = [taxonomy.cue_pattern(t) for t in self.themes_]
-        return self
-
-    def transform(self, texts):
-        counts = np.array([[len(p.findall(t.lower())) for p in self.patterns_] for t in texts], dtype=np.float64)
-        return sp.csr_matrix(np.log1p(counts) * self.weight)
-
-    def get_feature_names_out(self, input_features=None):
-        return np.array([f"cue:{t}" for t in self.themes_], dtype=object)
-
-    def __getstate__(self):  # compiled patterns are rebuilt on load
-        state = dict(self.__dict__)
-        state.pop("patterns_", None)
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        if "themes_" in state:
-            taxonomy = load_taxonomy()
-            self.patterns_ = [taxonomy.cue_pattern(t) for t in self.themes_]
-
-
-def make_features(cue_weight: float = 1.0, max_char_features: int = 150_000, min_df: int = 2) -> FeatureUnion:
-    """The feature union: word TF-IDF, character TF-IDF and cue-term counts."""
-    parts = [
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=min_df, sublinear_tf=True,
-                                  token_pattern=WORD_PATTERN, lowercase=True)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=min_df, sublinear_tf=True,
-                                  max_features=max_char_features, lowercase=True)),
-    ]
+def make_features(cue_weight: float = 1.0, min_df: int = 2) -> FeatureUnion:
+    """The feature union: word TF-IDF, character TF-IDF and cue-term counts (``pipeline.features``)."""
+    parts = [("words", WordNgramTfidf(min_df=min_df)), ("chars", CharNgramTfidf(min_df=min_df))]
     if cue_weight:
         parts.append(("cues", CueTermCounts(weight=cue_weight)))
     return FeatureUnion(parts)
@@ -93,35 +54,42 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     Parameters: ``C`` (inverse regularisation of the logistic regressions), ``cue_weight``
     (scale of the cue-term features; 0 leaves them out), ``threshold_folds`` (inner folds that
     tune the thresholds; 0 or 1 keeps 0.5 for every theme), ``random_state``.
+
+    Fitted: ``features_`` (the feature union), ``coef_`` (one row of weights per theme),
+    ``intercept_``, ``constant_`` (the score of a theme whose training clauses were all
+    positive or all negative, NaN for the others) and ``thresholds_``.
     """
 
     def __init__(self, C: float = 10.0, cue_weight: float = 1.0, threshold_folds: int = 3,
-                 max_char_features: int = 150_000, random_state: int = 0):
+                 random_state: int = 0):
         self.C = C
         self.cue_weight = cue_weight
         self.threshold_folds = threshold_folds
-        self.max_char_features = max_char_features
         self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------
-    def _fit_models(self, X, Y):
-        models = []
+    def _fit_linear(self, X, Y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One logistic regression per theme, stacked: (coef, intercept, constant)."""
+        coef = np.zeros((Y.shape[1], X.shape[1]))
+        intercept = np.zeros(Y.shape[1])
+        constant = np.full(Y.shape[1], np.nan)
         for k in range(Y.shape[1]):
             y = Y[:, k]
-            if y.min() == y.max():  # a theme with no (or only) examples: a constant model
-                models.append(float(y[0]) if len(y) else 0.0)
+            if y.min() == y.max():  # a theme with no (or only) examples: a constant score
+                constant[k] = float(y[0]) if len(y) else 0.0
                 continue
             model = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear",
-                                       random_state=self.random_state)
-            models.append(model.fit(X, y))
-        return models
+                                       random_state=self.random_state).fit(X, y)
+            coef[k], intercept[k] = model.coef_[0], model.intercept_[0]
+        return coef, intercept, constant
 
     @staticmethod
-    def _scores(models, X) -> np.ndarray:
-        out = np.zeros((X.shape[0], len(models)))
-        for k, model in enumerate(models):
-            out[:, k] = model if isinstance(model, float) else model.predict_proba(X)[:, 1]
-        return out
+    def _scores(linear, X) -> np.ndarray:
+        coef, intercept, constant = linear
+        scores = expit(np.asarray(X @ coef.T, dtype=np.float64) + intercept)
+        fixed = ~np.isnan(constant)
+        scores[:, fixed] = constant[fixed]
+        return scores
 
     def fit(self, texts, Y, groups=None):
         """Fit on clause texts and a 0/1 matrix ``Y`` (one column per theme, in
@@ -142,20 +110,20 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             groups = list(groups) if groups is not None else list(range(len(texts)))
             oof = np.zeros(Y.shape)
             for train, test in GroupKFold(folds).split(texts, Y, groups):
-                features = make_features(self.cue_weight, self.max_char_features, min_df)
+                features = make_features(self.cue_weight, min_df)
                 X_train = features.fit_transform([texts[i] for i in train])
-                models = self._fit_models(X_train, Y[train])
-                oof[test] = self._scores(models, features.transform([texts[i] for i in test]))
+                linear = self._fit_linear(X_train, Y[train])
+                oof[test] = self._scores(linear, features.transform([texts[i] for i in test]))
             self.thresholds_ = np.array([best_threshold(Y[:, k], oof[:, k]) for k in range(Y.shape[1])])
-        self.features_ = make_features(self.cue_weight, self.max_char_features, min_df)
+        self.features_ = make_features(self.cue_weight, min_df)
         X = self.features_.fit_transform(texts)
-        self.models_ = self._fit_models(X, Y)
+        self.coef_, self.intercept_, self.constant_ = self._fit_linear(X, Y)
         return self
 
     # -- using ---------------------------------------------------------------------------
     def predict_scores(self, texts) -> np.ndarray:
         """Scores in [0, 1], one column per theme."""
-        return self._scores(self.models_, self.features_.transform(list(texts)))
+        return self._scores((self.coef_, self.intercept_, self.constant_), self.features_.transform(list(texts)))
 
     def predict(self, texts, thresholds=None) -> np.ndarray:
         """0/1 matrix: a theme is given when its score reaches its threshold."""
@@ -164,16 +132,14 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def explain(self, text: str, top: int = 6) -> list[dict]:
         """For each theme: score, threshold, whether given, and the features that pushed it up."""
-        X = self.features_.transform([text])
+        row = self.features_.transform([text]).tocsr()
         names = self.features_.get_feature_names_out()
-        scores = self._scores(self.models_, X)[0]
+        scores = self._scores((self.coef_, self.intercept_, self.constant_), row)[0]
         out = []
-        row = X.tocsr()
         for k, theme in enumerate(self.themes_):
-            model = self.models_[k]
             pushes = []
-            if not isinstance(model, float):
-                contrib = row.multiply(model.coef_[0]).tocsr()
+            if np.isnan(self.constant_[k]):
+                contrib = row.multiply(self.coef_[k]).tocsr()
                 for i in np.argsort(-contrib.data):
                     term = _readable(names[contrib.indices[i]])
                     if contrib.data[i] <= 0 or len(pushes) >= top:
@@ -203,12 +169,6 @@ def _readable(feature: str) -> str | None:
 
 
 def compact(model: ThemeClassifier) -> ThemeClassifier:
-    """Drop what a fitted model does not need to predict (the pruned-term lists of the
-    vectorizers) and store coefficients as float32: a smaller model file, same scores to 1e-6."""
-    for _, part in model.features_.transformer_list:
-        if hasattr(part, "stop_words_"):
-            part.stop_words_ = None
-    for m in model.models_:
-        if not isinstance(m, float):
-            m.coef_ = m.coef_.astype(np.float32)
+    """Store the weights as float32: a smaller model file, the same scores to 1e-6."""
+    model.coef_ = model.coef_.astype(np.float32)
     return model

@@ -22,7 +22,7 @@ import joblib
 
 from .taxonomy import load_taxonomy
 
-FORMAT = "govthemes-model/1"
+FORMAT = "govthemes-model/2"  # 2: stacked weights, NumPy feature vocabularies
 PICKLE_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
 
 
@@ -76,8 +76,12 @@ def read_card(path: str | Path) -> dict:
         raise ModelError(f"{path}: no model file there (train one with `govthemes train`)") from None
     except Exception as err:  # a truncated or overwritten file fails in many ways
         raise ModelError(f"{path}: not a readable model file ({type(err).__name__}: {err}); it may be corrupted") from None
-    if not isinstance(data, dict) or data.get("card", {}).get("format") != FORMAT:
+    found = data.get("card", {}).get("format") if isinstance(data, dict) else None
+    if not isinstance(found, str) or not found.startswith("govthemes-model/"):
         raise ModelError(f"{path}: not a govthemes model file (expected format {FORMAT})")
+    if found != FORMAT:
+        raise ModelError(f"{path}: a model of format {found}, from another version of govthemes (this one reads "
+                         f"{FORMAT}); retrain it with `make train`")
     return {**data["card"], "_payload": data["payload"], "_path": str(path)}
 
 
