@@ -107,15 +107,38 @@ def _match_attribution(text: str) -> tuple[dict, str] | None:
     return None
 
 
+def _any_rule(rules: list[tuple[str, re.Pattern]]) -> re.Pattern:
+    """One pattern that matches where any of ``rules`` would: a single search rejects a content line."""
+    return re.compile("|".join(f"(?{'i' if rx.flags & re.IGNORECASE else ''}:{rx.pattern})" for _, rx in rules))
+
+
+def _word_finder(rules: list[tuple[str, tuple[str, ...]]]):
+    """An Aho-Corasick automaton over the words of ``rules``: each word carries its rule's position."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for position, (_, words) in reversed(list(enumerate(rules))):  # a word in two rules: the first one's
+        for word in words:
+            automaton.add_word(word, position)
+    automaton.make_automaton()
+    return automaton
+
+
+_RULES = {  # short lines: every rule; long lines: the rules for ANY_LENGTH reasons
+    True: (P.BOILERPLATE_WORDS, _word_finder(P.BOILERPLATE_WORDS), P.BOILERPLATE_LINES, _any_rule(P.BOILERPLATE_LINES)),
+    False: (P.ANY_LENGTH_WORDS, _word_finder(P.ANY_LENGTH_WORDS), P.ANY_LENGTH_LINES, _any_rule(P.ANY_LENGTH_LINES)),
+}
+
+
 def _boilerplate_reason(text: str) -> str | None:
+    """Why a repaired line is page furniture, or None: the first rule of ``pipeline.patterns`` that fires."""
     short = len(text) <= (P.LONG_LINE // 2 if CJK_CHAR.search(text[:20]) else P.LONG_LINE)
-    lower = text.lower()
-    for reason, words in P.BOILERPLATE_WORDS if short else P.ANY_LENGTH_WORDS:
-        if any(word in lower for word in words):
-            return reason
-    for reason, rule in P.BOILERPLATE_LINES if short else P.ANY_LENGTH_LINES:
-        if rule.search(text):
-            return reason
+    word_rules, words, line_rules, any_line = _RULES[short]
+    hits = [position for _, position in words.iter(text.lower())]
+    if hits:
+        return word_rules[min(hits)][0]
+    if any_line.search(text):
+        return next(reason for reason, rule in line_rules if rule.search(text))
     if CJK_CHAR.search(text) and _spam_words(text) >= 3:
         return "spam link farm"
     if _is_menu(text):
