@@ -53,7 +53,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters: ``C`` (inverse regularisation of the logistic regressions), ``cue_weight``
     (scale of the cue-term features; 0 leaves them out), ``threshold_folds`` (inner folds that
-    tune the thresholds; 0 or 1 keeps 0.5 for every theme), ``random_state``.
+    tune the thresholds; 0 or 1 keeps 0.5 for every theme), ``solver`` (of scikit-learn's
+    ``LogisticRegression``), ``n_jobs`` (processes fitting the themes: speed only, the model is
+    the same), ``random_state``.
 
     Fitted: ``features_`` (the feature union), ``coef_`` (one row of weights per theme),
     ``intercept_``, ``constant_`` (the score of a theme whose training clauses were all
@@ -61,27 +63,38 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, C: float = 10.0, cue_weight: float = 1.0, threshold_folds: int = 3,
-                 random_state: int = 0):
+                 solver: str = "newton-cg", n_jobs: int | None = None, random_state: int = 0):
         self.C = C
+        self.solver = solver
+        self.n_jobs = n_jobs
         self.cue_weight = cue_weight
         self.threshold_folds = threshold_folds
         self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------
-    def _fit_linear(self, X, Y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One logistic regression per theme, stacked: (coef, intercept, constant)."""
-        coef = np.zeros((Y.shape[1], X.shape[1]))
-        intercept = np.zeros(Y.shape[1])
-        constant = np.full(Y.shape[1], np.nan)
-        for k in range(Y.shape[1]):
-            y = Y[:, k]
-            if y.min() == y.max():  # a theme with no (or only) examples: a constant score
-                constant[k] = float(y[0]) if len(y) else 0.0
-                continue
-            model = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear",
-                                       random_state=self.random_state).fit(X, y)
-            coef[k], intercept[k] = model.coef_[0], model.intercept_[0]
-        return coef, intercept, constant
+    def _fit_rounds(self, texts, Y, rounds, min_df):
+        """Fit features and the per-theme regressions of every ``(train, test)`` round; return,
+        per round, ``(features, (coef, intercept, constant), X_test)``.
+
+        The work runs in ``n_jobs`` processes: first the features of every round, then all
+        (round, theme) regressions as one pool of tasks. Each fit is deterministic, so the
+        result does not depend on ``n_jobs`` (beyond floating-point rounding in the solver).
+        """
+        from joblib import Parallel, delayed
+
+        with Parallel(n_jobs=self.n_jobs) as parallel:
+            featurised = parallel(delayed(_featurise)(self.cue_weight, min_df, [texts[i] for i in train],
+                                                      None if test is None else [texts[i] for i in test])
+                                  for train, test in rounds)
+            tasks = [(r, k) for r in range(len(rounds)) for k in range(Y.shape[1])]
+            fitted = parallel(delayed(_fit_theme)(featurised[r][1], Y[rounds[r][0], k], self.C, self.solver,
+                                                  self.random_state) for r, k in tasks)
+        out = []
+        for r, (features, _, X_test) in enumerate(featurised):
+            mine = [fitted[i] for i, (q, _) in enumerate(tasks) if q == r]
+            linear = (np.vstack([f[0] for f in mine]), np.array([f[1] for f in mine]), np.array([f[2] for f in mine]))
+            out.append((features, linear, X_test))
+        return out
 
     @staticmethod
     def _scores(linear, X) -> np.ndarray:
@@ -105,19 +118,19 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if Y.shape[1] != len(self.themes_):
             raise ValueError(f"Y has {Y.shape[1]} columns; expected one per theme ({len(self.themes_)})")
         self.thresholds_ = np.full(len(self.themes_), 0.5)
+        everything = np.arange(len(texts))
+        rounds = [(everything, None)]
         folds = min(self.threshold_folds, len(set(groups)) if groups is not None else len(texts))
-        if folds >= 2:
+        if folds >= 2:  # the inner folds give out-of-fold scores for the thresholds
             groups = list(groups) if groups is not None else list(range(len(texts)))
+            rounds += list(GroupKFold(folds).split(texts, Y, groups))
+        (self.features_, linear, _), *inner = self._fit_rounds(texts, Y, rounds, min_df)
+        self.coef_, self.intercept_, self.constant_ = linear
+        if inner:
             oof = np.zeros(Y.shape)
-            for train, test in GroupKFold(folds).split(texts, Y, groups):
-                features = make_features(self.cue_weight, min_df)
-                X_train = features.fit_transform([texts[i] for i in train])
-                linear = self._fit_linear(X_train, Y[train])
-                oof[test] = self._scores(linear, features.transform([texts[i] for i in test]))
+            for (_, test), (_, fold_linear, X_test) in zip(rounds[1:], inner, strict=True):
+                oof[test] = self._scores(fold_linear, X_test)
             self.thresholds_ = np.array([best_threshold(Y[:, k], oof[:, k]) for k in range(Y.shape[1])])
-        self.features_ = make_features(self.cue_weight, min_df)
-        X = self.features_.fit_transform(texts)
-        self.coef_, self.intercept_, self.constant_ = self._fit_linear(X, Y)
         return self
 
     # -- using ---------------------------------------------------------------------------
@@ -150,6 +163,22 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                         "threshold": round(float(self.thresholds_[k]), 4),
                         "label": bool(scores[k] >= self.thresholds_[k]), "terms": pushes})
         return sorted(out, key=lambda d: -d["score"])
+
+
+def _featurise(cue_weight, min_df, train_texts, test_texts):
+    """A fitted feature union, its matrix of ``train_texts`` and (if given) of ``test_texts``."""
+    features = make_features(cue_weight, min_df)
+    X = features.fit_transform(train_texts)
+    return features, X, None if test_texts is None else features.transform(test_texts)
+
+
+def _fit_theme(X, y, C, solver, random_state) -> tuple[np.ndarray, float, float]:
+    """(weights, intercept, constant) of one theme: a class-weighted logistic regression, or a
+    constant score (NaN weights aside) when the clauses are all positive or all negative."""
+    if y.min() == y.max():
+        return np.zeros(X.shape[1]), 0.0, float(y[0]) if len(y) else 0.0
+    model = LogisticRegression(C=C, class_weight="balanced", solver=solver, random_state=random_state).fit(X, y)
+    return model.coef_[0], float(model.intercept_[0]), np.nan
 
 
 def _readable(feature: str) -> str | None:
