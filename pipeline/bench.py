@@ -1,20 +1,32 @@
-"""Benchmark of ``govthemes segment`` on generated, distinct text (``make bench``).
+"""Benchmarks of ``segment``, ``classify``, ``label`` and ``train`` (``make bench``).
 
 ``generate_corpus`` writes pages made from the sample pages (and the shared statement pages
 when given): every page takes the line structure of a real page, boilerplate included, and
 rewrites its content words, so no passage repeats and deduplication cannot skip work.
-``run_segment`` times one ``govthemes segment`` run in a child process and reads its peak
-memory (maximum resident set size) from the operating system.
+``generate_annotations`` does the same to annotated clauses, keeping their labels, for timing
+``train`` at a size the corpora do not have.
+
+Every run is a child process: its wall time (imports and model loading included, as a user
+waits for them) and its peak memory (the largest resident set of the run's processes) come
+from the operating system. Each step runs three ways in the same session:
+
+* the current code;
+* the previous release (a ``git worktree`` of its tag, with the model it shipped);
+* a plain baseline: spaCy's blank pipeline with the sentencizer (segment), followed by a
+  word + character TF-IDF ``LinearSVC`` (label); its training is not timed.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import platform
 import random
 import re
 import subprocess
 import sys
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .read import iter_documents
@@ -22,38 +34,43 @@ from .read import iter_documents
 _WORD = re.compile(r"[A-Za-z]{4,}|[\u4e00-\u9fff]")
 
 
-def _vocabulary(texts: list[str]) -> tuple[list[str], list[str]]:
-    latin, han = set(), set()
-    for text in texts:
-        for w in _WORD.findall(text):
-            (han if len(w) == 1 and not w.isascii() else latin).add(w.lower() if w.isascii() else w)
-    return sorted(latin), sorted(han)
+class Rewriter:
+    """Rewrites text by swapping about 30 % of its words (Latin, four letters or more) and Han
+    characters for others of the same kind drawn from ``vocabulary_texts``: the structure and
+    the look of the text stay, the text itself is new."""
+
+    def __init__(self, vocabulary_texts: list[str], seed: int = 0):
+        latin, han = set(), set()
+        for text in vocabulary_texts:
+            for w in _WORD.findall(text):
+                (han if len(w) == 1 and not w.isascii() else latin).add(w.lower() if w.isascii() else w)
+        self.latin, self.han = sorted(latin), sorted(han)
+        self.rng = random.Random(seed)
+
+    def _swap(self, m: re.Match) -> str:
+        w = m.group(0)
+        if self.rng.random() > 0.3:
+            return w
+        if len(w) == 1 and not w.isascii():
+            return self.rng.choice(self.han)
+        new = self.rng.choice(self.latin)
+        return new.capitalize() if w[0].isupper() else new
+
+    def __call__(self, text: str) -> str:
+        return "\n".join(_WORD.sub(self._swap, line) for line in text.split("\n"))
 
 
 def generate_corpus(sources: list[Path], out_dir: Path, megabytes: float, seed: int = 0) -> tuple[int, int]:
     """Write about ``megabytes`` MB of distinct pages under ``out_dir``; return (files, bytes)."""
-    rng = random.Random(seed)
     texts = [d.text for d in iter_documents(sources) if hasattr(d, "text")]
     if not texts:
         raise SystemExit("no source pages to generate a corpus from")
-    latin, han = _vocabulary(texts)
+    rewrite, rng = Rewriter(texts, seed), random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = int(megabytes * 1_000_000)
     written = files = 0
-
-    def swap(m: re.Match) -> str:
-        w = m.group(0)
-        if rng.random() > 0.3:
-            return w
-        if len(w) == 1 and not w.isascii():
-            return rng.choice(han)
-        new = rng.choice(latin)
-        return new.capitalize() if w[0].isupper() else new
-
     while written < target:
-        page = rng.choice(texts)
-        body = "\n".join(_WORD.sub(swap, line) for line in page.split("\n"))
-        data = body.encode("utf-8")
+        data = rewrite(rng.choice(texts)).encode("utf-8")
         path = out_dir / f"{files // 1000:04d}" / f"page-{files:07d}.txt"
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(data)
@@ -62,45 +79,128 @@ def generate_corpus(sources: list[Path], out_dir: Path, megabytes: float, seed: 
     return files, written
 
 
+def generate_annotations(sources: list[Path], out: Path, clauses: int, seed: int = 0) -> int:
+    """Write ``clauses`` distinct annotated clauses (JSON Lines) rewritten from ``sources``
+    (annotation files or folders), each keeping its labels and its document id (rewrites of a
+    document stay in its cross-validation group); returns the count."""
+    from .annotations import load_annotations
+
+    data = load_annotations(sources)
+    rows = list(zip(data["text"], data["labels"], data["doc_id"], strict=True))
+    rewrite, rng = Rewriter([r[0] for r in rows], seed), random.Random(seed)
+    seen: set[str] = set()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        while len(seen) < clauses:
+            text, labels, doc_id = rng.choice(rows)
+            text = rewrite(text) if len(seen) >= len(rows) else text  # the originals first
+            if text in seen:
+                continue
+            seen.add(text)
+            f.write(json.dumps({"text": text, "labels": list(labels), "doc_id": doc_id}, ensure_ascii=False) + "\n")
+    return len(seen)
+
+
+# -- running and measuring -------------------------------------------------------------------
+
 _MEASURE = (
-    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)"
 )
+
+
+@dataclass
+class Run:
+    """One timed run: what ran, on what, how long, how much memory."""
+
+    step: str
+    code: str  # current | previous release tag | baseline
+    workers: int
+    megabytes: float
+    clauses: int
+    seconds: float
+    peak_memory_mb: int
+
+    @property
+    def clauses_per_s(self) -> float:
+        return self.clauses / self.seconds
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.megabytes / self.seconds
+
+
+def timed(cmd: list[str], code_root: Path | None = None) -> tuple[float, int, str]:
+    """Run ``cmd`` in a child process: (wall seconds, peak resident MB, its stdout)."""
+    env = dict(os.environ)
+    if code_root is not None:  # the previous release's package comes first on the path
+        env["PYTHONPATH"] = str(code_root)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
+    return seconds, round(int(done.stderr.split()[-1]) / 1024), done.stdout
+
+
+def govthemes(*args) -> list[str]:
+    return [sys.executable, "-m", "pipeline.cli", *map(str, args)]
+
+
+def previous_release(tag: str, workdir: Path) -> Path | None:
+    """A checkout of release ``tag`` (a ``git worktree`` under ``workdir``), or None without git or tag."""
+    root = Path(__file__).resolve().parent.parent
+    path = workdir / f"release-{tag}"
+    if (path / "pipeline").is_dir():
+        return path
+    done = subprocess.run(["git", "-C", str(root), "worktree", "add", "--detach", "--force", str(path.resolve()), tag],
+                          capture_output=True, text=True)
+    return path if done.returncode == 0 else None
 
 
 def corpus_bytes(corpus: Path) -> int:
     return sum(p.stat().st_size for p in corpus.rglob("*.txt"))
 
 
-def run_segment(corpus: Path, out: Path, workers: int) -> dict:
-    """Run ``govthemes segment`` on ``corpus`` in a child process; return speed and peak memory.
+def _rows_in(path: Path) -> int:
+    import pyarrow.parquet as pq
 
-    Peak memory is the largest resident set of the run's processes (the main one or a worker).
-    """
-    cmd = [sys.executable, "-m", "pipeline.cli", "segment", str(corpus), "-o", str(out), "--workers", str(workers),
-           "--no-cache"]
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], check=True, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    manifest = json.loads(Path(str(out) + ".manifest.json").read_text())
-    size = corpus_bytes(corpus)
-    return {
-        "what": f"govthemes segment --workers {workers}",
-        "megabytes": round(size / 1e6, 1),
-        "seconds": round(seconds, 1),
-        "mb_per_s": round(size / 1e6 / seconds, 2),
-        "clauses": manifest["clauses"],
-        "clauses_per_s": round(manifest["clauses"] / seconds),
-        "peak_memory_mb": round(int(done.stdout.split()[-1]) / 1024),
-    }
+    return pq.ParquetFile(path).metadata.num_rows
 
 
-def run_spacy_baseline(corpus: Path) -> dict:
-    """spaCy alone on the same files, one process: a blank pipeline with the sentencizer.
+def run_pipeline(step: str, corpus: Path, out: Path, workers: int, code: str = "current",
+                 code_root: Path | None = None) -> Run:
+    """``govthemes segment`` or ``label`` on ``corpus`` (no result cache)."""
+    seconds, memory, _ = timed(govthemes(step, corpus, "-o", out, "--workers", workers, "--no-cache"), code_root)
+    return Run(step, code, workers, corpus_bytes(corpus) / 1e6, _rows_in(out), seconds, memory)
 
-    English pages go through ``spacy.blank("en")``, Chinese ones through ``spacy.blank("zh")``
-    (its default character segmentation); no reading of encodings, no cleaning, no output.
-    """
+
+def run_classify(clauses: Path, out: Path, megabytes: float, code: str = "current",
+                 code_root: Path | None = None) -> Run:
+    """``govthemes classify`` on a table of clauses (one process)."""
+    seconds, memory, _ = timed(govthemes("classify", clauses, "-o", out), code_root)
+    return Run("classify", code, 1, megabytes, _rows_in(out), seconds, memory)
+
+
+def run_train(data: Path, out: Path, code: str = "current", code_root: Path | None = None) -> Run:
+    """``govthemes train`` (thresholds included, cross-validated figures not) on ``data``."""
+    seconds, memory, _ = timed(govthemes("train", data, "-o", out, "--no-evaluate"), code_root)
+    clauses = sum(1 for line in open(data, encoding="utf-8") if line.strip())
+    return Run("train", code, 1, data.stat().st_size / 1e6, clauses, seconds, memory)
+
+
+def run_baseline(step: str, corpus: Path, training: list[Path]) -> Run:
+    """The plain baseline of ``step`` (segment or label) on ``corpus``, in a child process."""
+    call = f"from pipeline.bench import _baseline; _baseline({step!r}, {str(corpus)!r}, {[str(p) for p in training]!r})"
+    seconds, memory, stdout = timed([sys.executable, "-c", call])
+    result = json.loads(stdout.strip().splitlines()[-1])
+    return Run(step, "baseline", 1, corpus_bytes(corpus) / 1e6, result["clauses"], result["seconds"], memory)
+
+
+def _baseline(step: str, corpus: str, training: list[str]) -> None:
+    """spaCy blank + sentencizer per page (``en`` or ``zh``); for ``label``, then a word + char
+    TF-IDF ``LinearSVC`` per theme, fitted first on ``training`` (not timed). Prints JSON."""
+    import numpy as np
     import spacy
 
     from .clean import language_of
@@ -109,20 +209,66 @@ def run_spacy_baseline(corpus: Path) -> dict:
     for lang in ("en", "zh"):
         nlps[lang] = spacy.blank(lang)
         nlps[lang].add_pipe("sentencizer")
-    files = sorted(corpus.rglob("*.txt"))
+    classifier = None
+    if step == "label":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.pipeline import FeatureUnion, make_pipeline
+        from sklearn.svm import LinearSVC
+
+        from .annotations import label_matrix, load_annotations
+
+        data = load_annotations(training)
+        classifier = make_pipeline(
+            FeatureUnion([("words", TfidfVectorizer()), ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)))]),
+            OneVsRestClassifier(LinearSVC()),
+        ).fit(data["text"], label_matrix(data["labels"]))
+    files = sorted(Path(corpus).rglob("*.txt"))
     start = time.perf_counter()
-    sentences = 0
+    clauses, batch = 0, []
     for path in files:
         text = path.read_text(encoding="utf-8")
-        sentences += sum(1 for _ in nlps[language_of(text)](text).sents)
-    seconds = time.perf_counter() - start
-    size = corpus_bytes(corpus)
-    return {
-        "what": "spaCy blank + sentencizer (baseline)",
-        "megabytes": round(size / 1e6, 1),
-        "seconds": round(seconds, 1),
-        "mb_per_s": round(size / 1e6 / seconds, 2),
-        "clauses": sentences,
-        "clauses_per_s": round(sentences / seconds),
-        "peak_memory_mb": None,
-    }
+        sentences = [s.text for s in nlps[language_of(text)](text).sents]
+        clauses += len(sentences)
+        if classifier is not None:
+            batch.extend(sentences)
+            if len(batch) >= 2000:
+                np.asarray(classifier.predict(batch))
+                batch = []
+    if classifier is not None and batch:
+        classifier.predict(batch)
+    print(json.dumps({"clauses": clauses, "seconds": time.perf_counter() - start}))
+
+
+def machine() -> str:
+    """This machine in one line: processor, cores, memory, Python."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+        cpu = re.search(r"model name\s*:\s*(.+)", info).group(1).strip()
+        memory = int(re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text()).group(1)) / 1024**2
+        cpu += f", {memory:.0f} GB RAM"
+    except (OSError, AttributeError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def table(runs: list[Run]) -> list[str]:
+    """The runs as a Markdown table; each current run's speed as a ratio to the previous
+    release and to the baseline of the same step on the same corpus."""
+    lines = ["| corpus | step | code | workers | clauses | seconds | clauses/s | MB/s | peak memory "
+             "| × previous | × baseline |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        ratios = []
+        for other in ("previous", "baseline"):
+            match = [o for o in runs if o.step == r.step and o.megabytes == r.megabytes and o.code != "current"
+                     and (o.code == "baseline") == (other == "baseline")
+                     and (o.workers == r.workers or other == "baseline")]
+            ratios.append(f"{r.clauses_per_s / match[0].clauses_per_s:.2f}" if r.code == "current" and match else "")
+        lines.append(f"| {r.megabytes:.0f} MB | {r.step} | {r.code} | {r.workers} | {r.clauses:,} | {r.seconds:.1f} "
+                     f"| {r.clauses_per_s:,.0f} | {r.mb_per_s:.2f} | {r.peak_memory_mb} MB | {' | '.join(ratios)} |")
+    return lines
+
+
+def as_dicts(runs: list[Run]) -> list[dict]:
+    return [{**asdict(r), "clauses_per_s": round(r.clauses_per_s), "mb_per_s": round(r.mb_per_s, 3)} for r in runs]

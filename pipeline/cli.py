@@ -11,7 +11,6 @@ import click
 
 from .clean import ATTRIBUTION_FIELDS, Cleaner
 from .output import RowWriter, batched, format_of
-from .process import CLAUSE_FIELDS, Manifest, SegmentJob
 from .read import DEFAULT_MAX_BYTES, RawDocument, Skipped, iter_documents
 
 input_paths = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -67,7 +66,7 @@ def manifest_path(out: Path) -> Path:
     return out.with_name(out.name + ".manifest.json")
 
 
-def finish(manifest: Manifest, out: Path, strict: bool) -> None:
+def finish(manifest, out: Path, strict: bool) -> None:
     """Write the manifest beside ``out``, report skips, and exit non-zero when the run failed."""
     data = manifest.as_dict()
     manifest_path(out).write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -113,12 +112,14 @@ def with_job_options(f):
 @with_job_options
 def segment(paths, no_dedupe, out, strict, workers, cache, engine, scheduler, max_bytes, text_field, id_field):
     """Clean raw statements and split them into clauses, one row per clause."""
+    from .process import SegmentJob
+
     _check_format(out)
     write_clauses(paths, out, strict, SegmentJob(deduplicate=not no_dedupe, workers=workers),
                   (max_bytes, text_field, id_field), cache, connect(engine, scheduler, workers))
 
 
-def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tuple, cache: bool, client=None) -> None:
+def write_clauses(paths, out: Path, strict: bool, job, read_args: tuple, cache: bool, client=None) -> None:
     """Run ``job`` over ``paths`` (on ``client``'s cluster if given) and stream its rows to ``out``.
 
     The rows go to a temporary file renamed to ``out`` at the end, so a killed run never
@@ -126,6 +127,7 @@ def write_clauses(paths, out: Path, strict: bool, job: SegmentJob, read_args: tu
     model (in an earlier or killed run) are read from ``<out>.cache.sqlite`` instead.
     """
     from .cache import ResultCache
+    from .process import CLAUSE_FIELDS, Manifest
 
     job.client = client
     if cache:
@@ -227,40 +229,74 @@ def evaluate_segments(gold_dir, as_json, errors):
 
 @main.command()
 @click.option("--sizes", default="10,50", show_default=True, help="Corpus sizes to run, in MB.")
-@click.option("--workers", default="1,2", show_default=True, help="Worker counts to run segment with.")
+@click.option("--workers", default="1,2", show_default=True, help="Worker counts to run segment and label with.")
+@click.option("--steps", default="segment,classify,label,train", show_default=True)
+@click.option("--previous", "previous_tag", default="v0.1.0", show_default=True,
+              help="Release to compare with, run from a git worktree of its tag.")
+@click.option("--compare/--no-compare", default=True, show_default=True,
+              help="Also run the previous release and the plain baselines.")
+@click.option("--train-clauses", default=10_000, show_default=True, help="Annotated clauses to time `train` on.")
 @click.option("--sources", multiple=True, type=click.Path(path_type=Path),
               help="Pages to generate the corpus from (default: data/raw and ../shared/corpora/statements/raw).")
 @click.option("--workdir", type=click.Path(path_type=Path), default=Path("bench/out"), show_default=True)
 @click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the results as JSON here.")
-def bench(sizes, workers, sources, workdir, as_json):
-    """Time `segment` on generated distinct text next to spaCy alone: MB/s, clauses/s, peak memory."""
-    import platform
+def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, workdir, as_json):
+    """Time segment, classify, label and train on generated distinct text, next to the previous
+    release and plain baselines run in the same session: clauses/s, MB/s, peak memory."""
     import shutil
 
-    from .bench import generate_corpus, run_segment, run_spacy_baseline
+    from . import bench as B
 
-    sources = list(sources) or [p for p in (Path("data/raw"), Path("../shared/corpora/statements/raw")) if p.exists()]
-    results = []
-    click.echo("| corpus | run | MB/s | clauses/s | peak memory | ratio to spaCy alone |")
-    click.echo("|---|---|---|---|---|---|")
+    steps = steps.split(",")
+    workdir.mkdir(parents=True, exist_ok=True)
+    sources = list(sources) or [p for p in (Path("data/raw"), SHARED / "statements" / "raw") if p.exists()]
+    previous = B.previous_release(previous_tag, workdir) if compare else None
+    if compare and previous is None:
+        click.echo(f"(no git checkout of {previous_tag}: the previous release is left out)", err=True)
+    training = annotation_files(default_training())
+    codes = [("current", None)] + ([(previous_tag, previous)] if previous else [])
+    runs: list[B.Run] = []
+
+    def record(run):
+        runs.append(run)
+        click.echo(B.table([run])[-1], err=True)
+
     for mb in (float(x) for x in sizes.split(",")):
         corpus = workdir / f"corpus-{mb:g}mb"
         if corpus.exists():
             shutil.rmtree(corpus)
-        files, _ = generate_corpus(sources, corpus, mb)
-        baseline = run_spacy_baseline(corpus)
-        runs = [baseline] + [run_segment(corpus, workdir / f"clauses-{mb:g}mb.parquet", int(w)) for w in workers.split(",")]
-        for r in runs:
-            r.update(corpus_mb=r["megabytes"], files=files, ratio=round(r["mb_per_s"] / baseline["mb_per_s"], 2))
-            memory = f"{r['peak_memory_mb']} MB" if r["peak_memory_mb"] else "-"
-            click.echo(f"| {r['megabytes']} MB, {files} pages | {r['what']} | {r['mb_per_s']:.2f} | "
-                       f"{r['clauses_per_s']:,} | {memory} | {r['ratio']:.2f} |")
-        results.extend(runs)
+        files, size = B.generate_corpus(sources, corpus, mb)
+        click.echo(f"corpus: {files} pages, {size / 1e6:.1f} MB", err=True)
+        if compare:
+            for step in ("segment", "label"):
+                if step in steps:
+                    record(B.run_baseline(step, corpus, training))
+        clauses = None
+        for step in ("segment", "label"):
+            if step not in steps:
+                continue
+            for w in (int(x) for x in workers.split(",")):
+                for code, root in codes:
+                    out = workdir / f"{step}-{code}-{w}.parquet"
+                    record(B.run_pipeline(step, corpus, out, w, code, root))
+                    if step == "segment" and code == "current":
+                        clauses = out
+        if "classify" in steps:
+            if clauses is None:
+                clauses = workdir / "segment-current.parquet"
+                B.run_pipeline("segment", corpus, clauses, os.cpu_count() or 1)
+            for code, root in codes:
+                record(B.run_classify(clauses, workdir / f"classify-{code}.parquet", size / 1e6, code, root))
         shutil.rmtree(corpus)
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    click.echo(f"\nmachine: {machine}")
+    if "train" in steps:
+        data = workdir / f"annotations-{train_clauses}.jsonl"
+        B.generate_annotations(training, data, train_clauses)
+        for code, root in codes:
+            record(B.run_train(data, workdir / f"model-{code}", code, root))
+    click.echo("\n".join(B.table(runs)))
+    click.echo(f"\nmachine: {B.machine()}")
     if as_json:
-        as_json.write_text(json.dumps({"machine": machine, "runs": results}, indent=2), encoding="utf-8")
+        as_json.write_text(json.dumps({"machine": B.machine(), "runs": B.as_dicts(runs)}, indent=2), encoding="utf-8")
 
 
 # -- themes -----------------------------------------------------------------------------
@@ -341,8 +377,10 @@ def with_model_params(f):
 @click.option("--name", default="default", show_default=True)
 @click.option("--evaluate/--no-evaluate", default=True, show_default=True,
               help="Run grouped cross-validation first and put the figures in the model card.")
+@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True,
+              help="Processes fitting the themes (speed only: the model is the same up to rounding).")
 @with_model_params
-def train(data, out, name, evaluate, C, cue_weight):
+def train(data, out, name, evaluate, workers, C, cue_weight):
     """Train the theme model on annotated clauses (default: the shared corpora + data/processed/annotations)."""
     import hashlib
 
@@ -352,25 +390,28 @@ def train(data, out, name, evaluate, C, cue_weight):
     from .store import save_model
 
     files, dataset = _load_dataset(data)
-    texts, Y = dataset["text"], label_matrix(dataset["labels"])
-    digest = hashlib.sha256("\n".join(f"{t}\t{','.join(ls)}" for t, ls in zip(texts, dataset["labels"], strict=True))
+    columns = dataset.select_columns(["text", "labels", "lang", "doc_id", "source"]).to_dict()  # plain lists, read once
+    texts, labels, sources = columns["text"], columns["labels"], columns["source"]
+    Y = label_matrix(labels)
+    digest = hashlib.sha256("\n".join(f"{t}\t{','.join(ls)}" for t, ls in zip(texts, labels, strict=True))
                             .encode()).hexdigest()
     card = {"name": name, "description": "Theme classifier of govthemes: TF-IDF (words, characters) and cue-term "
             "features, one logistic regression per theme, thresholds tuned by grouped cross-validation.",
             "training": {"clauses": len(texts), "sha256": digest, "text_keys": sorted({text_key(t) for t in texts}),
                          "sources": [
-                {"path": str(f), "clauses": sum(1 for s in dataset["source"] if s == str(f)), "licence": _licence(f)}
+                {"path": str(f), "clauses": sources.count(str(f)), "licence": _licence(f)}
                 for f in files]}}
     if evaluate:
-        report = cross_validate(texts, Y, dataset["lang"], dataset["doc_id"], default_systems(**{"C": C, "cue_weight": cue_weight}),
-                                progress=lambda m: click.echo(m, err=True), sources=dataset["source"])
+        report = cross_validate(texts, Y, columns["lang"], columns["doc_id"],
+                                default_systems(C=C, cue_weight=cue_weight, n_jobs=workers),
+                                progress=lambda m: click.echo(m, err=True), sources=sources)
         click.echo(format_report(report))
         card["evaluation"] = {"command": "govthemes train (grouped 5-fold cross-validation)",
                               "summary": {s: {k: {"micro_f1": v["micro_f1"], "macro_f1": v["macro_f1"],
                                                   "clauses": v["clauses"]} for k, v in r.items()}
                                           for s, r in report["systems"].items()}}
-    groups = [document_group(d) for d in dataset["doc_id"]]
-    model = compact(ThemeClassifier(**{"C": C, "cue_weight": cue_weight}).fit(texts, Y, groups))
+    groups = [document_group(d) for d in columns["doc_id"]]
+    model = compact(ThemeClassifier(C=C, cue_weight=cue_weight, n_jobs=workers).fit(texts, Y, groups))
     current = Path(out) / "model.joblib"
     if current.exists():  # keep one generation, for `govthemes evaluate --previous`
         current.replace(Path(out) / "previous.joblib")
@@ -443,6 +484,8 @@ def classify(source, out, text_field, model_path):
 @with_job_options
 def label(paths, model_path, out, strict, workers, cache, engine, scheduler, max_bytes, text_field, id_field):
     """Segment raw statements and tag every clause with themes: the main job."""
+    from .process import SegmentJob
+
     _check_format(out)
     model = _load(model_path)
     write_clauses(paths, out, strict, SegmentJob(workers=workers, model=model), (max_bytes, text_field, id_field),
@@ -509,6 +552,7 @@ def annotate_export(paths, count, out, annotations, workers, model_path):
     """The N clauses of PATH... the model is least sure of, diverse, with its labels as suggestions."""
     from .annotate import export_batch, normal, select_uncertain
     from .classify import batched_tag
+    from .process import Manifest, SegmentJob
 
     model = _load(model_path)
     done = set()
