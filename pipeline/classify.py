@@ -23,9 +23,9 @@ def tag_rows(model, rows: list[dict], text_field: str = "text") -> list[dict]:
     scores = model.predict_scores([str(r.get(text_field) or "") for r in rows])
     given = scores >= model.thresholds_
     themes = model.themes_
-    for row, s, g in zip(rows, scores, given, strict=True):
+    for row, s, g in zip(rows, np.round(scores, 4).tolist(), given, strict=True):
         row["labels"] = [themes[k] for k in np.flatnonzero(g)]
-        row["scores"] = {t: round(float(x), 4) for t, x in zip(themes, s, strict=True)}
+        row["scores"] = dict(zip(themes, s, strict=True))
     return rows
 
 
