@@ -83,6 +83,26 @@ def test_a_passage_seen_on_two_pages_is_kept_once_with_both_sightings(seed_rows)
     assert manifest.duplicates >= 2
 
 
+def test_passages_of_earlier_chunks_are_not_repeated_however_the_pages_are_chunked():
+    from pipeline.process import KeySet, Manifest, SegmentJob
+    from pipeline.read import iter_documents
+
+    docs = list(iter_documents([RAW]))
+    once = list(SegmentJob().run(docs))
+    manifest = Manifest()
+    twice = list(SegmentJob(chunk_size=1).run(docs + docs, manifest))  # the second copy: chunks later
+    key = lambda rows: [(r["text"], r["start"]) for r in rows]  # noqa: E731
+    assert key(twice) == key(once)
+    assert manifest.duplicates >= len({r["passage_id"] for r in once}) and manifest.files_read == 10
+
+    keys, kept = KeySet(batch=3), set()
+    for k in [0, 2**64 - 1, 5, 5, 17, 2**63, 3, 0, 99, 12345678901234567890]:
+        assert (k in keys) == (k in kept)
+        keys.add(k)
+        kept.add(k)
+    assert len(keys) == len(kept) and all(k in keys for k in kept) and 4 not in keys
+
+
 def test_explain_lists_every_removed_line_with_a_reason():
     text = NEWS.read_text(encoding="utf-8")
     cleaned = Cleaner().clean(text)
