@@ -48,7 +48,7 @@ evaluate-segments: $(STAMP)
 	$(BIN)/govthemes evaluate-segments $(SHARED)/corpora/statements
 
 bench: $(STAMP)
-	$(BIN)/govthemes bench --sizes 10,50 --workers 1,2
+	$(BIN)/govthemes bench --sizes 10,50 --workers 2 --json bench/out/bench.json
 
 clean-processed:
 	rm -rf $(PROCESSED)/clauses.* 
