@@ -133,10 +133,11 @@ class Run:
 def timed(cmd: list[str], code_root: Path | None = None) -> tuple[float, int, str]:
     """Run ``cmd`` in a child process: (wall seconds, peak resident MB, its stdout)."""
     env = dict(os.environ)
-    if code_root is not None:  # the previous release's package comes first on the path
-        env["PYTHONPATH"] = str(code_root)
+    if code_root is not None:  # the previous release's package first: run from its folder, on its path
+        env["PYTHONPATH"] = str(code_root.resolve())
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True, env=env,
+                          cwd=code_root.resolve() if code_root is not None else None)
     seconds = time.perf_counter() - start
     if done.returncode:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
@@ -144,7 +145,8 @@ def timed(cmd: list[str], code_root: Path | None = None) -> tuple[float, int, st
 
 
 def govthemes(*args) -> list[str]:
-    return [sys.executable, "-m", "pipeline.cli", *map(str, args)]
+    """The command line of ``govthemes *args``, paths made absolute (the run may start elsewhere)."""
+    return [sys.executable, "-m", "pipeline.cli", *(str(a.resolve()) if isinstance(a, Path) else str(a) for a in args)]
 
 
 def previous_release(tag: str, workdir: Path) -> Path | None:
@@ -152,10 +154,16 @@ def previous_release(tag: str, workdir: Path) -> Path | None:
     root = Path(__file__).resolve().parent.parent
     path = workdir / f"release-{tag}"
     if (path / "pipeline").is_dir():
-        return path
+        return path if _imports_from(path) else None
     done = subprocess.run(["git", "-C", str(root), "worktree", "add", "--detach", "--force", str(path.resolve()), tag],
                           capture_output=True, text=True)
-    return path if done.returncode == 0 else None
+    return path if done.returncode == 0 and _imports_from(path) else None
+
+
+def _imports_from(code_root: Path) -> bool:
+    """Whether a run started as :func:`timed` starts it imports the package of ``code_root``."""
+    _, _, out = timed([sys.executable, "-c", "import pipeline; print(pipeline.__file__)"], code_root)
+    return Path(out.strip()).resolve().is_relative_to(code_root.resolve())
 
 
 def corpus_bytes(corpus: Path) -> int:

@@ -107,11 +107,6 @@ def _match_attribution(text: str) -> tuple[dict, str] | None:
     return None
 
 
-def _any_rule(rules: list[tuple[str, re.Pattern]]) -> re.Pattern:
-    """One pattern that matches where any of ``rules`` would: a single search rejects a content line."""
-    return re.compile("|".join(f"(?{'i' if rx.flags & re.IGNORECASE else ''}:{rx.pattern})" for _, rx in rules))
-
-
 def _word_finder(rules: list[tuple[str, tuple[str, ...]]]):
     """An Aho-Corasick automaton over the words of ``rules``: each word carries its rule's position."""
     import ahocorasick
@@ -125,20 +120,21 @@ def _word_finder(rules: list[tuple[str, tuple[str, ...]]]):
 
 
 _RULES = {  # short lines: every rule; long lines: the rules for ANY_LENGTH reasons
-    True: (P.BOILERPLATE_WORDS, _word_finder(P.BOILERPLATE_WORDS), P.BOILERPLATE_LINES, _any_rule(P.BOILERPLATE_LINES)),
-    False: (P.ANY_LENGTH_WORDS, _word_finder(P.ANY_LENGTH_WORDS), P.ANY_LENGTH_LINES, _any_rule(P.ANY_LENGTH_LINES)),
+    True: (P.BOILERPLATE_WORDS, _word_finder(P.BOILERPLATE_WORDS), P.BOILERPLATE_LINES),
+    False: (P.ANY_LENGTH_WORDS, _word_finder(P.ANY_LENGTH_WORDS), P.ANY_LENGTH_LINES),
 }
 
 
 def _boilerplate_reason(text: str) -> str | None:
     """Why a repaired line is page furniture, or None: the first rule of ``pipeline.patterns`` that fires."""
     short = len(text) <= (P.LONG_LINE // 2 if CJK_CHAR.search(text[:20]) else P.LONG_LINE)
-    word_rules, words, line_rules, any_line = _RULES[short]
+    word_rules, words, line_rules = _RULES[short]
     hits = [position for _, position in words.iter(text.lower())]
-    if hits:
+    if hits:  # one automaton pass for all keyword rules: 3 times faster than a substring test per word
         return word_rules[min(hits)][0]
-    if any_line.search(text):
-        return next(reason for reason, rule in line_rules if rule.search(text))
+    for reason, rule in line_rules:  # one by one: most are anchored at the line start, which fails fast
+        if rule.search(text):
+            return reason
     if CJK_CHAR.search(text) and _spam_words(text) >= 3:
         return "spam link farm"
     if _is_menu(text):
