@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -41,17 +41,21 @@ class KeySet:
         self._recent: set[int] = set()
         self.batch = batch
 
-    def __contains__(self, key: int) -> bool:
-        if key in self._recent:
-            return True
-        i = int(np.searchsorted(self._sorted, np.uint64(key)))
-        return i < len(self._sorted) and int(self._sorted[i]) == key
+    def isin(self, keys: list[int]) -> list[bool]:
+        """For each key, whether it is in the set (one NumPy search for all of them)."""
+        wanted = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+        at = np.minimum(np.searchsorted(self._sorted, wanted), max(len(self._sorted) - 1, 0))
+        found = (self._sorted[at] == wanted) if len(self._sorted) else np.zeros(len(keys), dtype=bool)
+        return [bool(f) or k in self._recent for k, f in zip(keys, found, strict=True)]
 
-    def add(self, key: int) -> None:
-        self._recent.add(key)
+    def update(self, keys) -> None:
+        self._recent.update(keys)
         if len(self._recent) >= self.batch:
             self._sorted = np.union1d(self._sorted, np.fromiter(self._recent, dtype=np.uint64, count=len(self._recent)))
             self._recent.clear()
+
+    def __contains__(self, key: int) -> bool:
+        return self.isin([key])[0]
 
     def __len__(self) -> int:
         return len(self._sorted) + len(self._recent)
@@ -131,11 +135,14 @@ class SegmentJob:
         for chunk in self._processed_chunks(items, manifest):
             pending: list[_Kept] = []
             kept_here: dict[int, _Kept] = {}
-            for doc_id, passages in chunk:
-                for index, (passage, clauses) in enumerate(passages):
+            keys = [[passage_key(p.text) if self.deduplicate and p.text.strip() else None for p, _ in passages]
+                    for _, passages in chunk]
+            known = [k for ks in keys for k in ks if k is not None]
+            earlier = {k for k, found in zip(known, done.isin(known), strict=True) if found}
+            for (doc_id, passages), doc_keys in zip(chunk, keys, strict=True):
+                for index, ((passage, clauses), key) in enumerate(zip(passages, doc_keys, strict=True)):
                     sighting = f"{doc_id}:{passage.first_line}"
-                    key = passage_key(passage.text) if self.deduplicate and passage.text.strip() else None
-                    if key is not None and (key in kept_here or key in done):
+                    if key is not None and (key in kept_here or key in earlier):
                         manifest.duplicates += 1
                         if key in kept_here:
                             kept_here[key].seen_in.append(sighting)
@@ -146,8 +153,7 @@ class SegmentJob:
                         kept_here[key] = kept
                     pending.append(kept)
             yield from self._rows(pending, manifest)
-            for key in kept_here:
-                done.add(key)
+            done.update(kept_here)
 
     def _processed_chunks(self, items: Iterable[RawDocument | Skipped], manifest: Manifest) -> Iterator[list]:
         """Chunks of ``(doc_id, [(passage, clauses), ...])``, in input order.
@@ -257,26 +263,36 @@ def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocu
     """Clean, segment (and, with a ``model``, tag) documents: ``[(doc_id, [(passage, clauses), ...]), ...]``.
 
     The passages of all the documents go to the segmenter together, so it can batch them, and
-    their clauses to the model together.
+    their clauses to the model together; a passage text (or clause text) repeated within the
+    documents is segmented (or scored) once, and every repeat gets its own copy of the result.
     """
     cleaned = [(doc.doc_id, cleaner.clean(doc.text).passages) for doc in docs]
     passages = [p for _, ps in cleaned for p in ps]
-    segmented = iter(segmenter.segment([p.text for p in passages], [p.lang for p in passages]))
+    # sites repeat passages (menus of principles, quoted declarations): each text is segmented once
+    first: dict[tuple[str, str], int] = {}
+    for p in passages:
+        first.setdefault((p.text, p.lang), len(first))
+    segmented = segmenter.segment([text for text, _ in first], [lang for _, lang in first])
+    handed_out: set[int] = set()
     out = []
     for doc_id, ps in cleaned:
         pairs = []
         for passage in ps:
-            clauses = next(segmented)
-            if passage.truncated and clauses:
-                clauses[-1].truncated = True
+            i = first[(passage.text, passage.lang)]
+            clauses = segmented[i] if i not in handed_out else [replace(c) for c in segmented[i]]
+            handed_out.add(i)
+            if passage.truncated and clauses:  # a copy: the same text elsewhere may be whole
+                clauses = [*clauses[:-1], replace(clauses[-1], truncated=True)]
             pairs.append((passage, clauses))
         out.append((doc_id, pairs))
     if model is not None:
         from .classify import tag_rows
 
         clauses = [c for _, pairs in out for _, cs in pairs for c in cs if not c.heading]
-        for clause, row in zip(clauses, tag_rows(model, [{"text": c.text} for c in clauses]), strict=True):
-            clause.labels, clause.scores = row["labels"], row["scores"]
+        texts = {c.text: None for c in clauses}  # each distinct clause text is scored once
+        tagged = dict(zip(texts, tag_rows(model, [{"text": t} for t in texts]), strict=True))
+        for clause in clauses:
+            clause.labels, clause.scores = tagged[clause.text]["labels"], tagged[clause.text]["scores"]
     return out
 
 

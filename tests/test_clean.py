@@ -95,12 +95,22 @@ def test_passages_of_earlier_chunks_are_not_repeated_however_the_pages_are_chunk
     assert key(twice) == key(once)
     assert manifest.duplicates >= len({r["passage_id"] for r in once}) and manifest.files_read == 10
 
+    # repeats inside one chunk are segmented and tagged once; every copy still gets its own rows
+    from pipeline.classify import DEFAULT_MODEL
+    from pipeline.store import load_model
+
+    model = load_model(DEFAULT_MODEL)
+    single = list(SegmentJob(deduplicate=False, model=model).run(docs))
+    double = list(SegmentJob(deduplicate=False, model=model).run(docs + docs))
+    fields = lambda rows: [(r["text"], r["start"], r["truncated"], r["labels"], r["scores"]) for r in rows]  # noqa: E731
+    assert fields(double) == fields(single) * 2
+
     keys, kept = KeySet(batch=3), set()
-    for k in [0, 2**64 - 1, 5, 5, 17, 2**63, 3, 0, 99, 12345678901234567890]:
-        assert (k in keys) == (k in kept)
-        keys.add(k)
-        kept.add(k)
-    assert len(keys) == len(kept) and all(k in keys for k in kept) and 4 not in keys
+    for batch in [[0, 2**64 - 1], [5, 5], [17, 2**63, 3], [0, 99, 12345678901234567890], [4, 6]]:
+        assert keys.isin(batch) == [k in kept for k in batch]
+        keys.update(batch)
+        kept.update(batch)
+    assert len(keys) == len(kept) and keys.isin(sorted(kept)) == [True] * len(kept) and 7 not in keys
 
 
 def test_explain_lists_every_removed_line_with_a_reason():
