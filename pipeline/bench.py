@@ -273,7 +273,8 @@ def table(runs: list[Run]) -> list[str]:
                      and (o.code == "baseline") == (other == "baseline")
                      and (o.workers == r.workers or other == "baseline")]
             ratios.append(f"{r.clauses_per_s / match[0].clauses_per_s:.2f}" if r.code == "current" and match else "")
-        lines.append(f"| {r.megabytes:.0f} MB | {r.step} | {r.code} | {r.workers} | {r.clauses:,} | {r.seconds:.1f} "
+        corpus = f"{r.megabytes:.0f} MB" if r.step != "train" else "annotations"
+        lines.append(f"| {corpus} | {r.step} | {r.code} | {r.workers} | {r.clauses:,} | {r.seconds:.1f} "
                      f"| {r.clauses_per_s:,.0f} | {r.mb_per_s:.2f} | {r.peak_memory_mb} MB | {' | '.join(ratios)} |")
     return lines
 

@@ -182,7 +182,8 @@ class SegmentJob:
 
         context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         with context.Pool(self.workers, initializer=_init_worker, initargs=(self.cleaner, self.model)) as pool:
-            yield from self._merge(pool.imap(_work, to_process()), waiting)
+            submit = lambda docs: pool.apply_async(_work, (docs,)).get  # noqa: E731
+            yield from self._merge(in_order(submit, to_process(), 2 * self.workers), waiting)
 
     def _on_cluster(self, batches: Iterator[list[RawDocument]]) -> Iterator[list]:
         """Results of ``process_documents`` for each batch, computed on the dask cluster, in order.
@@ -192,13 +193,8 @@ class SegmentJob:
         """
         cleaner, model = self.client.scatter([self.cleaner, self.model], broadcast=True)
         window = 2 * max(1, sum(self.client.nthreads().values()))
-        futures: deque = deque()
-        for docs in batches:
-            futures.append(self.client.submit(_work_on_cluster, cleaner, model, docs, pure=False))
-            if len(futures) >= window:
-                yield futures.popleft().result()
-        while futures:
-            yield futures.popleft().result()
+        submit = lambda docs: self.client.submit(_work_on_cluster, cleaner, model, docs, pure=False).result  # noqa: E731
+        return in_order(submit, batches, window)
 
     def _merge(self, results: Iterator[list], waiting: deque) -> Iterator[list]:
         for fresh in results:
@@ -294,6 +290,19 @@ def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocu
         for clause in clauses:
             clause.labels, clause.scores = tagged[clause.text]["labels"], tagged[clause.text]["scores"]
     return out
+
+
+def in_order(submit, batches: Iterable, window: int) -> Iterator:
+    """The results of ``submit(batch)()`` for each batch, in order, with at most ``window``
+    batches submitted and not yet collected: the input is read only as fast as the work is
+    done, so memory stays flat however large the input (``Pool.imap`` would read it all ahead)."""
+    in_flight: deque = deque()
+    for batch in batches:
+        in_flight.append(submit(batch))
+        if len(in_flight) >= window:
+            yield in_flight.popleft()()
+    while in_flight:
+        yield in_flight.popleft()()
 
 
 _worker: dict = {}
