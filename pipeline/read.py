@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,12 +201,24 @@ def read_file(
     yield RawDocument(str(path), str(path), text, encoding)
 
 
+def _files_under(folder: Path) -> Iterator[Path]:
+    """The files under ``folder``, recursively, in sorted path order, listing one folder at a
+    time: a folder of a million pages is never held as a million paths."""
+    with os.scandir(folder) as entries:
+        children = sorted(entries, key=lambda e: e.name)
+    for entry in children:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files_under(Path(entry.path))
+        elif entry.is_file():
+            yield Path(entry.path)
+
+
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
     """Expand files and folders (recursively, in sorted order) into readable input files."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            for child in _files_under(path):
                 if child.name.startswith("."):
                     continue
                 if child.suffix.lower() in SUFFIXES:

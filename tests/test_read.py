@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -118,6 +119,16 @@ def test_a_folder_is_read_recursively_and_one_bad_file_does_not_stop_it(tmp_path
     assert [type(i).__name__ for i in items] == ["Skipped", "Skipped", "RawDocument", "Skipped"]
     assert "unsupported file type" in items[1].reason
     assert "no such file" in items[3].reason
+
+
+def test_a_folder_is_walked_in_sorted_path_order_without_hidden_files(tmp_path):
+    for name in ["b/2.txt", "b/10.txt", "a.txt", "b.txt", "a/z/1.txt", "a/.hidden.txt", "A.txt", "c/d/e/f.md"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(EN, encoding="utf-8")
+    walked = [Path(d.path).relative_to(tmp_path).as_posix() for d in iter_documents([tmp_path])]
+    expected = sorted(p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    assert walked == [p.relative_to(tmp_path).as_posix() for p in expected]
+    assert walked == ["A.txt", "a/z/1.txt", "a.txt", "b/10.txt", "b/2.txt", "b.txt", "c/d/e/f.md"]
 
 
 @settings(max_examples=150, deadline=None)
