@@ -194,7 +194,8 @@ def run_train(data: Path, out: Path, code: str = "current", code_root: Path | No
     """``govthemes train`` (thresholds included, cross-validated figures not) on ``data``."""
     seconds, memory, _ = timed(govthemes("train", data, "-o", out, "--no-evaluate"), code_root)
     clauses = sum(1 for line in open(data, encoding="utf-8") if line.strip())
-    return Run("train", code, 1, data.stat().st_size / 1e6, clauses, seconds, memory)
+    workers = (os.cpu_count() or 1) if code_root is None else 1  # the current train uses every core (v0.1.0: one)
+    return Run("train", code, workers, data.stat().st_size / 1e6, clauses, seconds, memory)
 
 
 def run_baseline(step: str, corpus: Path, training: list[Path]) -> Run:
@@ -271,7 +272,7 @@ def table(runs: list[Run]) -> list[str]:
         for other in ("previous", "baseline"):
             match = [o for o in runs if o.step == r.step and o.megabytes == r.megabytes and o.code != "current"
                      and (o.code == "baseline") == (other == "baseline")
-                     and (o.workers == r.workers or other == "baseline")]
+                     and (o.workers == r.workers or other == "baseline" or r.step == "train")]
             ratios.append(f"{r.clauses_per_s / match[0].clauses_per_s:.2f}" if r.code == "current" and match else "")
         corpus = f"{r.megabytes:.0f} MB" if r.step != "train" else "annotations"
         lines.append(f"| {corpus} | {r.step} | {r.code} | {r.workers} | {r.clauses:,} | {r.seconds:.1f} "
