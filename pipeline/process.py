@@ -27,7 +27,7 @@ _KEY_DROP = re.compile(r"[\W_]+")
 
 def passage_key(text: str) -> int:
     """What two copies of a passage share: a 64-bit digest of the text without spaces,
-    punctuation or case (two different passages share one with odds of 1 in 10^19 / n²)."""
+    punctuation or case (among n distinct passages, two share a digest with odds of n² / 3.7e19)."""
     return int.from_bytes(hashlib.blake2b(_KEY_DROP.sub("", text).casefold().encode(), digest_size=8).digest())
 
 
@@ -97,7 +97,6 @@ class _Kept:
     index: int
     passage: Passage
     seen_in: list
-    key: int | None
     clauses: list
 
 
@@ -148,7 +147,7 @@ class SegmentJob:
                             kept_here[key].seen_in.append(sighting)
                             _fill_attribution(kept_here[key].passage, passage)
                         continue
-                    kept = _Kept(doc_id, index, passage, [sighting], key, clauses)
+                    kept = _Kept(doc_id, index, passage, [sighting], clauses)
                     if key is not None:
                         kept_here[key] = kept
                     pending.append(kept)
