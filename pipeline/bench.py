@@ -166,21 +166,17 @@ def _imports_from(code_root: Path) -> bool:
     return Path(out.strip()).resolve().is_relative_to(code_root.resolve())
 
 
-def corpus_bytes(corpus: Path) -> int:
-    return sum(p.stat().st_size for p in corpus.rglob("*.txt"))
-
-
 def _rows_in(path: Path) -> int:
     import pyarrow.parquet as pq
 
     return pq.ParquetFile(path).metadata.num_rows
 
 
-def run_pipeline(step: str, corpus: Path, out: Path, workers: int, code: str = "current",
+def run_pipeline(step: str, corpus: Path, out: Path, workers: int, megabytes: float, code: str = "current",
                  code_root: Path | None = None) -> Run:
-    """``govthemes segment`` or ``label`` on ``corpus`` (no result cache)."""
+    """``govthemes segment`` or ``label`` on ``corpus`` of ``megabytes`` MB (no result cache)."""
     seconds, memory, _ = timed(govthemes(step, corpus, "-o", out, "--workers", workers, "--no-cache"), code_root)
-    return Run(step, code, workers, corpus_bytes(corpus) / 1e6, _rows_in(out), seconds, memory)
+    return Run(step, code, workers, megabytes, _rows_in(out), seconds, memory)
 
 
 def run_classify(clauses: Path, out: Path, megabytes: float, code: str = "current",
@@ -198,12 +194,12 @@ def run_train(data: Path, out: Path, code: str = "current", code_root: Path | No
     return Run("train", code, workers, data.stat().st_size / 1e6, clauses, seconds, memory)
 
 
-def run_baseline(step: str, corpus: Path, training: list[Path]) -> Run:
+def run_baseline(step: str, corpus: Path, megabytes: float, training: list[Path]) -> Run:
     """The plain baseline of ``step`` (segment or label) on ``corpus``, in a child process."""
     call = f"from pipeline.bench import _baseline; _baseline({step!r}, {str(corpus)!r}, {[str(p) for p in training]!r})"
     seconds, memory, stdout = timed([sys.executable, "-c", call])
     result = json.loads(stdout.strip().splitlines()[-1])
-    return Run(step, "baseline", 1, corpus_bytes(corpus) / 1e6, result["clauses"], result["seconds"], memory)
+    return Run(step, "baseline", 1, megabytes, result["clauses"], result["seconds"], memory)
 
 
 def _baseline(step: str, corpus: str, training: list[str]) -> None:

@@ -270,7 +270,7 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
         if compare:
             for step in ("segment", "label"):
                 if step in steps:
-                    record(B.run_baseline(step, corpus, training))
+                    record(B.run_baseline(step, corpus, size / 1e6, training))
         clauses = None
         for step in ("segment", "label"):
             if step not in steps:
@@ -278,13 +278,13 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
             for w in (int(x) for x in workers.split(",")):
                 for code, root in codes:
                     out = workdir / f"{step}-{code}-{w}.parquet"
-                    record(B.run_pipeline(step, corpus, out, w, code, root))
+                    record(B.run_pipeline(step, corpus, out, w, size / 1e6, code, root))
                     if step == "segment" and code == "current":
                         clauses = out
         if "classify" in steps:
             if clauses is None:
                 clauses = workdir / "segment-current.parquet"
-                B.run_pipeline("segment", corpus, clauses, os.cpu_count() or 1)
+                B.run_pipeline("segment", corpus, clauses, os.cpu_count() or 1, size / 1e6)
             for code, root in codes:
                 record(B.run_classify(clauses, workdir / f"classify-{code}.parquet", size / 1e6, code, root))
         shutil.rmtree(corpus)

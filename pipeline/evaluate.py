@@ -23,6 +23,7 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 
+from .features import CueTermCounts
 from .model import ThemeClassifier
 from .taxonomy import load_taxonomy
 
@@ -39,15 +40,15 @@ def document_group(doc_id: str) -> str:
 
 
 class CueTermMatcher:
-    """Baseline: a theme for every theme whose cue terms occur in the clause."""
+    """Baseline: a theme for every theme whose cue terms occur in the clause (the cue counts
+    of :class:`pipeline.features.CueTermCounts`, above zero)."""
 
     def fit(self, texts, Y, groups=None):
-        taxonomy = load_taxonomy()
-        self.patterns_ = [taxonomy.cue_pattern(t) for t in taxonomy.ids]
+        self.counter_ = CueTermCounts().fit()
         return self
 
     def predict(self, texts) -> np.ndarray:
-        return np.array([[1 if p.search(t.lower()) else 0 for p in self.patterns_] for t in texts], dtype=int)
+        return (self.counter_.counts(list(texts)) > 0).astype(int)
 
 
 class PlainTfidfSVC:
