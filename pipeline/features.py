@@ -10,7 +10,8 @@
   giving exactly the counts of the theme's regular expression
   (:meth:`pipeline.taxonomy.Taxonomy.cue_pattern`, tested), which scans each text once per theme.
 
-All three are scikit-learn transformers (``fit``/``transform``/``get_feature_names_out``)
+All three read texts in their folded form (:func:`pipeline.fold.fold`: lower case, Chinese in
+Simplified characters). All three are scikit-learn transformers (``fit``/``transform``/``get_feature_names_out``)
 whose fitted state is plain arrays: quick to pickle and to load.
 """
 
@@ -24,6 +25,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import normalize
 
+from .fold import fold
 from .taxonomy import load_taxonomy
 
 WORD_PATTERN = r"(?u)\b[^\W\d_\u3400-\u9fff]{2,}\b|\b\d{4}\b"
@@ -42,7 +44,7 @@ class _KeyedTfidf(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, texts, y=None):
-        texts = [t.lower() for t in texts]
+        texts = [fold(t) for t in texts]
         rows, keys = self._keys(texts, fitting=True)
         unique, column = np.unique(keys, return_inverse=True)
         counts = sp.csr_matrix((np.ones(len(keys)), (rows, column.ravel())), shape=(len(texts), len(unique)))
@@ -53,7 +55,7 @@ class _KeyedTfidf(TransformerMixin, BaseEstimator):
         return self._weigh(counts[:, np.flatnonzero(keep)])
 
     def transform(self, texts):
-        texts = [t.lower() for t in texts]
+        texts = [fold(t) for t in texts]
         rows, keys = self._keys(texts, fitting=False)
         column = self._lookup(self.keys_, "_key_index").get_indexer(keys)
         known = column >= 0
@@ -196,9 +198,9 @@ class CueTermCounts(TransformerMixin, BaseEstimator):
         owners: dict[str, list[tuple[int, bool]]] = {}
         for k, theme_id in enumerate(self.themes_):
             theme = taxonomy[theme_id]
-            for term in {c.lower() for c in theme.cues_en}:
+            for term in {fold(c) for c in theme.cues_en}:
                 owners.setdefault(term, []).append((k, True))
-            for term in set(theme.cues_zh):
+            for term in {fold(c) for c in theme.cues_zh}:
                 owners.setdefault(term, []).append((k, False))
         automaton = ahocorasick.Automaton()
         for term, who in owners.items():
@@ -210,7 +212,7 @@ class CueTermCounts(TransformerMixin, BaseEstimator):
         """Raw counts: one row per text, one column per theme."""
         out = np.zeros((len(texts), len(self.themes_)))
         for i, text in enumerate(texts):
-            text = text.lower()
+            text = fold(text)
             found: dict[int, dict[int, tuple[bool, int]]] = {}  # theme -> start -> (english, end)
             for end, (length, who) in self._automaton.iter(text):
                 start = end - length + 1

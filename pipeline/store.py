@@ -22,7 +22,7 @@ import joblib
 
 from .taxonomy import load_taxonomy
 
-FORMAT = "govthemes-model/2"  # 2: stacked weights, NumPy feature vocabularies
+FORMAT = "govthemes-model/3"  # 2: stacked weights, NumPy feature vocabularies; 3: features of folded text
 PICKLE_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
 
 

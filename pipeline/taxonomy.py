@@ -46,7 +46,7 @@ class Taxonomy:
         raise KeyError(f"unknown theme '{theme_id}' (themes: {', '.join(self.ids)})")
 
     def cue_pattern(self, theme_id: str) -> re.Pattern:
-        """A pattern that finds the cue terms of a theme in lower-cased text.
+        """A pattern that finds the cue terms of a theme in folded text (:func:`pipeline.fold.fold`).
 
         English cues match at a word start (``develop`` finds ``development``); Chinese cues
         match anywhere. Where cues overlap, the longest wins. The alternatives are folded
@@ -54,8 +54,10 @@ class Taxonomy:
         alternation of the cues, longest first, many times faster.
         """
         theme = self[theme_id]
-        english = _trie_regex([c.lower() for c in theme.cues_en])
-        chinese = _trie_regex(list(theme.cues_zh))
+        from .fold import fold
+
+        english = _trie_regex(sorted({fold(c) for c in theme.cues_en}))
+        chinese = _trie_regex(sorted({fold(c) for c in theme.cues_zh}))
         parts = ([rf"\b(?:{english})"] if english else []) + ([f"(?:{chinese})"] if chinese else [])
         return re.compile("|".join(parts))
 

@@ -1,6 +1,8 @@
 """The fast feature extractors give exactly what their slow, readable definitions give.
 
 * word and character TF-IDF: scikit-learn's ``TfidfVectorizer`` with the same settings;
+* both read the folded text (``pipeline.fold.fold``): Traditional and Simplified Chinese,
+  with or without pinyin glosses, give the same features;
 * cue-term counts: each theme's cue pattern (``Taxonomy.cue_pattern``), one regex scan per theme;
 * the cleaner's boilerplate test: the rules of ``pipeline.patterns`` tried one by one, in order.
 
@@ -18,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline import patterns as P
 from pipeline.clean import CJK_CHAR, _boilerplate_reason, _is_menu, _spam_words
+from pipeline.fold import fold
 from pipeline.features import WORD_PATTERN, CharNgramTfidf, CueTermCounts, WordNgramTfidf
 from pipeline.read import iter_documents
 from pipeline.taxonomy import load_taxonomy
@@ -38,11 +41,14 @@ def _clauses() -> list[str]:
 
 
 @pytest.mark.parametrize("mine, reference", [
-    (CharNgramTfidf(min_df=1), TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)),
-    (CharNgramTfidf(min_df=2), TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2)),
-    (WordNgramTfidf(min_df=1), TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=WORD_PATTERN)),
+    (CharNgramTfidf(min_df=1), TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True,
+                                               preprocessor=fold)),
+    (CharNgramTfidf(min_df=2), TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
+                                               preprocessor=fold)),
+    (WordNgramTfidf(min_df=1), TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=WORD_PATTERN,
+                                               preprocessor=fold)),
     (WordNgramTfidf(min_df=2), TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=WORD_PATTERN,
-                                               min_df=2)),
+                                               min_df=2, preprocessor=fold)),
 ], ids=["chars", "chars-min_df2", "words", "words-min_df2"])
 def test_ngram_tfidf_equals_scikit_learn(mine, reference):
     texts = _clauses() + EDGES
@@ -61,12 +67,40 @@ def test_cue_term_counts_equal_the_cue_patterns():
     taxonomy = load_taxonomy()
     texts = _clauses() + EDGES + ["personal data protection, data security; 数据安全和个人数据保护", "redeveloping AI"]
     patterns = [taxonomy.cue_pattern(t) for t in taxonomy.ids]
-    expected = np.array([[len(p.findall(t.lower())) for p in patterns] for t in texts])
+    expected = np.array([[len(p.findall(fold(t))) for p in patterns] for t in texts])
     counter = CueTermCounts().fit()
     copy = pickle.loads(pickle.dumps(counter))  # as sent to a worker; the original keeps working
     assert expected.sum() > len(texts)  # the texts do hold cues
     assert np.array_equal(copy.counts(texts), expected)
     assert np.array_equal(counter.counts(texts), expected)
+
+
+# the same sentences as pages print them: Traditional (with Taiwan word forms, with pinyin
+# glosses) and Simplified; the shared corpus holds both forms of several statements
+SAME_CLAUSE = [
+    ("應法蘭西共和國總統埃馬紐埃爾·馬克龍邀請,中華人民共和國主席習近平於2024年5月5日至7日對法國進行國事訪問。",
+     "应法兰西共和国总统埃马纽埃尔·马克龙邀请,中华人民共和国主席习近平于2024年5月5日至7日对法国进行国事访问。"),
+    ("共同關注和(hé)緩解人(rén)工智能對(duì)就業的影(yǐng)響。", "共同关注和缓解人工智能对就业的影响。"),
+    ("加強人工智慧研發與應用的資訊安全", "加强人工智能研发与应用的信息安全"),
+]
+
+
+@pytest.mark.parametrize("make, reads_chinese", [(lambda: CharNgramTfidf(min_df=1), True),
+                                                 (lambda: WordNgramTfidf(min_df=1), False),
+                                                 (lambda: CueTermCounts(), True)], ids=["chars", "words", "cues"])
+def test_traditional_and_simplified_chinese_give_the_same_features(make, reads_chinese):
+    traditional, simplified = (list(texts) for texts in zip(*SAME_CLAUSE, strict=True))
+    features = make().fit(simplified + ["Data PROTECTION", "data protection"])
+    X = features.transform(traditional + simplified + ["Data PROTECTION", "data protection"]).toarray()
+    n = len(SAME_CLAUSE)
+    assert X[:n].any() == reads_chinese  # word features skip Chinese words
+    assert np.allclose(X[:n], X[n:2 * n])
+    assert np.allclose(X[-2], X[-1])
+
+
+def test_fold_keeps_text_other_than_case_and_chinese_script():
+    assert fold("Personal Data (fā) shall be processed") == "personal data (fā) shall be processed"
+    assert fold("人工智慧發(fā)展。") == "人工智能发展。"
 
 
 def _reason_rule_by_rule(text: str) -> str | None:
