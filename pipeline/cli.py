@@ -426,22 +426,43 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
 @click.option("--previous", type=click.Path(path_type=Path), default=None,
               help="A model file (models/default/previous.joblib after `make train`): also cross-validate its "
                    "settings on the clauses it was trained on, on the same folds, and show the change per theme.")
+@click.option("--seed", type=int, default=None,
+              help="Shuffle the grouped folds with this seed (default: scikit-learn's balanced, unshuffled "
+                   "folds). Runs with a few seeds show how much the figures move with the split.")
+@click.option("--learning-curve", "curve_lang", metavar="LANG", default=None,
+              help="Also score the model trained on 25, 50 and 75 %% of the training documents in LANG "
+                   "(e.g. zh), on the same folds: what more annotations in that language would buy.")
 @with_model_params
-def evaluate(data, folds, as_json, previous, C, cue_weight):
+def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
     """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC."""
     from .annotations import label_matrix
-    from .evaluate import cross_validate, default_systems, format_change, format_report, previous_system
+    from .evaluate import (
+        cross_validate,
+        default_systems,
+        format_change,
+        format_report,
+        learning_curve_systems,
+        previous_system,
+    )
+    from .model import ThemeClassifier
     from .store import ModelError, read_card
 
     _, dataset = _load_dataset(data)
-    systems = default_systems(**{"C": C, "cue_weight": cue_weight})
+    params = {"C": C, "cue_weight": cue_weight}
+    systems = default_systems(**params)
     if previous:
         try:
             systems["previous"] = previous_system(read_card(previous))
         except (ModelError, ValueError) as err:
             raise click.ClickException(f"{previous}: {err}") from None
+    if curve_lang:
+        chosen = {t for t, lang in zip(dataset["text"], dataset["lang"], strict=True) if lang == curve_lang}
+        if not chosen:
+            raise click.BadParameter(f"no clauses in language {curve_lang!r}", param_hint="--learning-curve")
+        systems.update(learning_curve_systems(lambda: ThemeClassifier(**params), "model", chosen, curve_lang))
     report = cross_validate(dataset["text"], label_matrix(dataset["labels"]), dataset["lang"], dataset["doc_id"],
-                            systems, folds=folds, progress=lambda m: click.echo(m, err=True), sources=dataset["source"])
+                            systems, folds=folds, progress=lambda m: click.echo(m, err=True), sources=dataset["source"],
+                            seed=seed)
     click.echo(format_report(report))
     if previous:
         click.echo("\n" + format_change(report, "previous", "model"))

@@ -80,19 +80,55 @@ def figures(Y: np.ndarray, P: np.ndarray) -> dict:
     }
 
 
+class FewerClauses:
+    """A system trained in each fold on only ``fraction`` of the training documents that hold
+    clauses in a given language (their clauses in that language are left out; everything else
+    is kept). Scored on the same test clauses as the full system, it shows what annotating
+    more of that language would buy: one point of a learning curve.
+
+    ``chosen`` holds the texts of that language; the documents kept are drawn with ``seed``.
+    """
+
+    def __init__(self, make: Callable[[], object], chosen: set[str], fraction: float, seed: int = 0):
+        self.make, self.chosen, self.fraction, self.seed = make, chosen, fraction, seed
+
+    def fit(self, texts, Y, groups=None):
+        groups = list(groups) if groups is not None else list(range(len(texts)))
+        mine = sorted({g for t, g in zip(texts, groups, strict=True) if t in self.chosen}, key=str)
+        rng = np.random.default_rng(self.seed)
+        kept = set(rng.permutation(np.array(mine, dtype=object))[:round(self.fraction * len(mine))].tolist())
+        keep = [i for i, (t, g) in enumerate(zip(texts, groups, strict=True)) if t not in self.chosen or g in kept]
+        self.system_ = self.make().fit([texts[i] for i in keep], Y[keep], [groups[i] for i in keep])
+        return self
+
+    def predict(self, texts):
+        return self.system_.predict(texts)
+
+
+def learning_curve_systems(make: Callable[[], object], name: str, chosen: set[str], lang: str,
+                           fractions=(0.25, 0.5, 0.75)) -> dict[str, Callable[[], object]]:
+    """Systems ``<name>@<lang>-<percent>%``: ``make`` trained on part of that language's documents."""
+    return {f"{name}@{lang}-{round(100 * f)}%": (lambda f=f: FewerClauses(make, chosen, f)) for f in fractions}
+
+
 def cross_validate(texts: list[str], Y: np.ndarray, langs: list[str], doc_ids: list[str],
                    systems: dict[str, Callable[[], object]], folds: int = 5,
-                   progress: Callable[[str], None] | None = None, sources: list[str] | None = None) -> dict:
+                   progress: Callable[[str], None] | None = None, sources: list[str] | None = None,
+                   seed: int | None = None) -> dict:
     """Out-of-fold predictions of every system on the same grouped folds, and their figures:
     for all clauses, for each language and (given ``sources``, the file of each clause) for
     each source as ``source:<file name>``.
 
-    ``macro_f1`` averages over the themes that have support in the clauses scored.
+    The folds are scikit-learn's ``GroupKFold``: documents spread to balance the fold sizes,
+    or, given ``seed``, shuffled with it (another seed, other folds: the spread of the figures
+    over seeds is how far they can be trusted). ``macro_f1`` averages over the themes that have
+    support in the clauses scored.
     """
     groups = [document_group(d) for d in doc_ids]
     folds = min(folds, len(set(groups)))
+    splitter = GroupKFold(folds) if seed is None else GroupKFold(folds, shuffle=True, random_state=seed)
     predictions = {name: np.zeros(Y.shape, dtype=int) for name in systems}
-    for n, (train, test) in enumerate(GroupKFold(folds).split(texts, Y, groups), 1):
+    for n, (train, test) in enumerate(splitter.split(texts, Y, groups), 1):
         train_texts = [texts[i] for i in train]
         test_texts = [texts[i] for i in test]
         for name, make in systems.items():
@@ -101,7 +137,7 @@ def cross_validate(texts: list[str], Y: np.ndarray, langs: list[str], doc_ids: l
             system = make().fit(train_texts, Y[train], [groups[i] for i in train])
             predictions[name][test] = system.predict(test_texts)
     langs = np.asarray(langs)
-    report = {"folds": folds, "groups": len(set(groups)), "systems": {}}
+    report = {"folds": folds, "groups": len(set(groups)), "seed": seed, "systems": {}}
     for name, P in predictions.items():
         entry = {"all": figures(Y, P)}
         for lang in sorted(set(langs)):
@@ -183,7 +219,8 @@ def format_report(report: dict) -> str:
     systems = list(report["systems"])
     subsets = [k for k in report["systems"][systems[0]] if k != "all"]
     langs = [k for k in subsets if not k.startswith("source:")]
-    out = [f"{report['folds']}-fold cross-validation, grouped by document ({report['groups']} groups)", ""]
+    shuffled = f", shuffled with seed {report['seed']}" if report.get("seed") is not None else ""
+    out = [f"{report['folds']}-fold cross-validation, grouped by document ({report['groups']} groups{shuffled})", ""]
     out.append(f"{'system':<12} {'clauses':<36} {'n':>5} {'micro-F1':>9} {'macro-F1':>9}")
     for name in systems:
         for subset in ["all", *subsets]:

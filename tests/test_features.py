@@ -20,8 +20,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline import patterns as P
 from pipeline.clean import CJK_CHAR, _boilerplate_reason, _is_menu, _spam_words
-from pipeline.fold import fold
 from pipeline.features import WORD_PATTERN, CharNgramTfidf, CueTermCounts, WordNgramTfidf
+from pipeline.fold import fold
 from pipeline.read import iter_documents
 from pipeline.taxonomy import load_taxonomy
 

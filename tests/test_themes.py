@@ -12,7 +12,14 @@ from click.testing import CliRunner
 
 from pipeline.annotations import AnnotationError, label_matrix, load_annotations
 from pipeline.cli import main
-from pipeline.evaluate import CueTermMatcher, cross_validate, default_systems, document_group
+from pipeline.evaluate import (
+    CueTermMatcher,
+    FewerClauses,
+    cross_validate,
+    default_systems,
+    document_group,
+    learning_curve_systems,
+)
 from pipeline.model import ThemeClassifier, compact
 from pipeline.output import read_rows
 from pipeline.store import ModelError, load_model, read_card, save_model
@@ -229,3 +236,26 @@ def test_cue_patterns_match_like_a_plain_alternation_of_the_cues_longest_first()
         trie = taxonomy.cue_pattern(theme.id)
         for text in texts:
             assert trie.findall(text) == plain.findall(text), (theme.id, text)
+
+
+def test_learning_curve_systems_leave_out_documents_of_one_language_only():
+    ds = load_annotations([SEEDS])
+    texts, Y = ds["text"], label_matrix(ds["labels"])
+    groups = [document_group(d) for d in ds["doc_id"]]
+    chinese = {t for t, lang in zip(texts, ds["lang"], strict=True) if lang == "zh"}
+    assert chinese and len(chinese) < len(texts)
+
+    def make():
+        return ThemeClassifier(threshold_folds=0)
+
+    def characters(system):
+        return "".join(dict(system.system_.features_.transformer_list)["chars"].get_feature_names_out())
+
+    without = FewerClauses(make, chinese, 0.0).fit(texts, Y, groups)
+    assert re.search(r"[a-z]", characters(without)) and not re.search(r"[\u4e00-\u9fff]", characters(without))
+    everything = FewerClauses(make, chinese, 1.0).fit(texts, Y, groups)
+    assert np.array_equal(everything.predict(texts), make().fit(texts, Y, groups).predict(texts))
+
+    systems = learning_curve_systems(make, "model", chinese, "zh")
+    report = cross_validate(texts, Y, ds["lang"], ds["doc_id"], systems, folds=3, seed=1)
+    assert list(report["systems"]) == ["model@zh-25%", "model@zh-50%", "model@zh-75%"] and report["seed"] == 1
