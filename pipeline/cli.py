@@ -385,7 +385,14 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
     import hashlib
 
     from .annotations import label_matrix
-    from .evaluate import cross_validate, default_systems, document_group, format_report, text_key
+    from .evaluate import (
+        against_targets,
+        cross_validate,
+        default_systems,
+        document_group,
+        format_report,
+        text_key,
+    )
     from .model import ThemeClassifier, compact
     from .store import save_model
 
@@ -396,7 +403,8 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
     digest = hashlib.sha256("\n".join(f"{t}\t{','.join(ls)}" for t, ls in zip(texts, labels, strict=True))
                             .encode()).hexdigest()
     card = {"name": name, "description": "Theme classifier of govthemes: TF-IDF (words, characters) and cue-term "
-            "features, one logistic regression per theme, thresholds tuned by grouped cross-validation.",
+            "features of folded text (lower case, Chinese in Simplified characters), one logistic regression per "
+            "theme, thresholds tuned by grouped cross-validation.",
             "training": {"clauses": len(texts), "sha256": digest, "text_keys": sorted({text_key(t) for t in texts}),
                          "sources": [
                 {"path": str(f), "clauses": sources.count(str(f)), "licence": _licence(f)}
@@ -409,7 +417,8 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
         card["evaluation"] = {"command": "govthemes train (grouped 5-fold cross-validation)",
                               "summary": {s: {k: {"micro_f1": v["micro_f1"], "macro_f1": v["macro_f1"],
                                                   "clauses": v["clauses"]} for k, v in r.items()}
-                                          for s, r in report["systems"].items()}}
+                                          for s, r in report["systems"].items()},
+                              "targets": against_targets(report)}
     groups = [document_group(d) for d in columns["doc_id"]]
     model = compact(ThemeClassifier(C=C, cue_weight=cue_weight, n_jobs=workers).fit(texts, Y, groups))
     current = Path(out) / "model.joblib"

@@ -151,6 +151,23 @@ def cross_validate(texts: list[str], Y: np.ndarray, langs: list[str], doc_ids: l
     return report
 
 
+#: The accuracy targets of the theme classifier (issue 3), per language.
+TARGETS = {"micro_f1": 0.85, "macro_f1": 0.80, "over_cue_terms": 0.10}
+
+
+def against_targets(report: dict) -> dict:
+    """The model's figures per language next to :data:`TARGETS`, and whether each language meets them."""
+    model, cues = report["systems"]["model"], report["systems"]["cue_terms"]
+    languages = {}
+    for lang in (k for k in model if k != "all" and not k.startswith("source:")):
+        m = model[lang]
+        languages[lang] = {"micro_f1": m["micro_f1"], "macro_f1": m["macro_f1"],
+                           "cue_terms_micro_f1": cues[lang]["micro_f1"],
+                           "met": bool(m["micro_f1"] >= TARGETS["micro_f1"] and m["macro_f1"] >= TARGETS["macro_f1"]
+                                       and m["micro_f1"] - cues[lang]["micro_f1"] >= TARGETS["over_cue_terms"] - 1e-9)}
+    return {**TARGETS, "languages": languages}
+
+
 def text_key(text: str) -> str:
     """A short key of a clause text (whitespace-insensitive), as model cards list them."""
     import hashlib

@@ -32,6 +32,7 @@ class ModelError(Exception):
 
 def library_versions() -> dict:
     versions = {name: version(name) for name in PICKLE_LIBRARIES}
+    versions["opencc"] = version("opencc")  # recorded, not checked: it only folds Chinese script
     versions["python"] = platform.python_version()
     versions["govthemes"] = version("govthemes")
     return versions
@@ -122,5 +123,12 @@ def render_card(card: dict) -> str:
     if evaluation:
         lines += ["", "## Evaluation", "", f"Command: `{evaluation.get('command', '')}`", "",
                   "```", json.dumps(evaluation.get("summary", {}), indent=2), "```"]
+        targets = evaluation.get("targets")
+        if targets:
+            lines += ["", f"Targets: micro-F1 >= {targets['micro_f1']}, macro-F1 >= {targets['macro_f1']}, micro-F1 "
+                      f">= cue-term matcher + {targets['over_cue_terms']}, in each language.", "",
+                      "| language | micro-F1 | macro-F1 | cue-term matcher micro-F1 | met |", "|---|---|---|---|---|"]
+            lines += [f"| {lang} | {r['micro_f1']} | {r['macro_f1']} | {r['cue_terms_micro_f1']} | "
+                      f"{'yes' if r['met'] else 'no'} |" for lang, r in targets["languages"].items()]
     lines += ["", "## Parameters", "", "```", json.dumps(card["params"], indent=2), "```", ""]
     return "\n".join(lines)
