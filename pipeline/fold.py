@@ -3,7 +3,8 @@
 Clauses keep their exact text everywhere else; only features see the folded form, so that
 spellings of one word count as one:
 
-* lower case;
+* compatibility forms unified (Unicode NFKC: full-width ``ＡＩ``, ``５Ｇ`` and ``（`` are ``AI``,
+  ``5G`` and ``(``), then lower case;
 * pinyin glosses that converters insert after a character are dropped (``發(fā)展`` ->
   ``發展``; :data:`pipeline.repair.PINYIN_GLOSS`, the cleaner's own rule). Clauses that went
   through the cleaner have none left, but annotated corpora keep them as the pages had them;
@@ -12,12 +13,13 @@ spellings of one word count as one:
   ``資訊`` -> ``信息``). Half of the Chinese clauses in the shared corpus are Traditional: without
   this, they and the Simplified half share almost no character n-grams.
 
-Text without CJK characters is only lower-cased.
+Text without CJK characters is only NFKC-normalised and lower-cased.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from .repair import PINYIN_GLOSS
@@ -33,7 +35,9 @@ def _to_simplified():
 
 
 def fold(text: str) -> str:
-    """``text`` lower-cased, without pinyin glosses, Chinese in Simplified characters."""
+    """``text`` in NFKC, lower-cased, without pinyin glosses, Chinese in Simplified characters."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     text = text.lower()
     if _CJK.search(text) is None:
         return text

@@ -101,6 +101,7 @@ def test_traditional_and_simplified_chinese_give_the_same_features(make, reads_c
 def test_fold_keeps_text_other_than_case_and_chinese_script():
     assert fold("Personal Data (fā) shall be processed") == "personal data (fā) shall be processed"
     assert fold("人工智慧發(fā)展。") == "人工智能发展。"
+    assert fold("ＡＩ與５Ｇ（試點）") == "ai与5g(试点)"
 
 
 def _reason_rule_by_rule(text: str) -> str | None:
