@@ -10,9 +10,9 @@
   giving exactly the counts of the theme's regular expression
   (:meth:`pipeline.taxonomy.Taxonomy.cue_pattern`, tested), which scans each text once per theme.
 
-All three read texts in their folded form (:func:`pipeline.fold.fold`: lower case, Chinese in
-Simplified characters). All three are scikit-learn transformers (``fit``/``transform``/``get_feature_names_out``)
-whose fitted state is plain arrays: quick to pickle and to load.
+All three read the folded text (:func:`pipeline.fold.fold`: NFKC, lower case, Chinese in
+Simplified characters) and are scikit-learn transformers (``fit``/``transform``/
+``get_feature_names_out``) whose fitted state is plain arrays: quick to pickle and to load.
 """
 
 from __future__ import annotations

@@ -36,6 +36,8 @@ def _to_simplified():
 
 def fold(text: str) -> str:
     """``text`` in NFKC, lower-cased, without pinyin glosses, Chinese in Simplified characters."""
+    if text.isascii():  # most English clauses: nothing but the case to fold (0.5 µs instead of 3)
+        return text.lower()
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = text.lower()

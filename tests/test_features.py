@@ -102,6 +102,7 @@ def test_fold_keeps_text_other_than_case_and_chinese_script():
     assert fold("Personal Data (fā) shall be processed") == "personal data (fā) shall be processed"
     assert fold("人工智慧發(fā)展。") == "人工智能发展。"
     assert fold("ＡＩ與５Ｇ（試點）") == "ai与5g(试点)"
+    assert fold("Data PROTECTION 2024") == "data protection 2024"
 
 
 def _reason_rule_by_rule(text: str) -> str | None:
