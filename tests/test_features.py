@@ -81,7 +81,7 @@ SAME_CLAUSE = [
     ("應法蘭西共和國總統埃馬紐埃爾·馬克龍邀請,中華人民共和國主席習近平於2024年5月5日至7日對法國進行國事訪問。",
      "应法兰西共和国总统埃马纽埃尔·马克龙邀请,中华人民共和国主席习近平于2024年5月5日至7日对法国进行国事访问。"),
     ("共同關注和(hé)緩解人(rén)工智能對(duì)就業的影(yǐng)響。", "共同关注和缓解人工智能对就业的影响。"),
-    ("加強人工智慧研發與應用的資訊安全", "加强人工智能研发与应用的信息安全"),
+    ("加強人工智慧研發與應用的資訊安全,建立核心標準", "加强人工智慧研发与应用的资讯安全,建立核心标准"),
 ]
 
 
@@ -100,7 +100,8 @@ def test_traditional_and_simplified_chinese_give_the_same_features(make, reads_c
 
 def test_fold_keeps_text_other_than_case_and_chinese_script():
     assert fold("Personal Data (fā) shall be processed") == "personal data (fā) shall be processed"
-    assert fold("人工智慧發(fā)展。") == "人工智能发展。"
+    assert fold("人工智慧發(fā)展。") == "人工智慧发展。"
+    assert fold("建立核心标准") == "建立核心标准"  # Simplified text keeps its words
     assert fold("ＡＩ與５Ｇ（試點）") == "ai与5g(试点)"
     assert fold("Data PROTECTION 2024") == "data protection 2024"
 
