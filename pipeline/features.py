@@ -11,7 +11,9 @@
   (:meth:`pipeline.taxonomy.Taxonomy.cue_pattern`, tested), which scans each text once per theme.
 
 All three read the folded text (:func:`pipeline.fold.fold`: NFKC, lower case, Chinese in
-Simplified characters) and are scikit-learn transformers (``fit``/``transform``/
+Simplified characters): they fold what they are given, or, made with ``folded=True``, take it as
+folded already (:class:`FoldedUnion` folds each text once for all its parts). All three are
+scikit-learn transformers (``fit``/``transform``/
 ``get_feature_names_out``) whose fitted state is plain arrays: quick to pickle and to load.
 """
 
@@ -23,6 +25,7 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
 from .fold import fold
@@ -44,7 +47,7 @@ class _KeyedTfidf(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, texts, y=None):
-        texts = [fold(t) for t in texts]
+        texts = self._folded(texts)
         rows, keys = self._keys(texts, fitting=True)
         unique, column = np.unique(keys, return_inverse=True)
         counts = sp.csr_matrix((np.ones(len(keys)), (rows, column.ravel())), shape=(len(texts), len(unique)))
@@ -55,13 +58,16 @@ class _KeyedTfidf(TransformerMixin, BaseEstimator):
         return self._weigh(counts[:, np.flatnonzero(keep)])
 
     def transform(self, texts):
-        texts = [fold(t) for t in texts]
+        texts = self._folded(texts)
         rows, keys = self._keys(texts, fitting=False)
         column = self._lookup(self.keys_, "_key_index").get_indexer(keys)
         known = column >= 0
         counts = sp.csr_matrix((np.ones(int(known.sum())), (rows[known], column[known])),
                                shape=(len(texts), len(self.keys_)))
         return self._weigh(counts)
+
+    def _folded(self, texts) -> list[str]:
+        return list(texts) if self.folded else [fold(t) for t in texts]
 
     def _set_vocabulary(self, keys: np.ndarray) -> None:
         self.keys_ = keys
@@ -90,8 +96,9 @@ class _KeyedTfidf(TransformerMixin, BaseEstimator):
 class CharNgramTfidf(_KeyedTfidf):
     """Character 1-3-grams inside space-padded words (``char_wb``): reads Chinese, which has no spaces."""
 
-    def __init__(self, min_df: int = 2):
+    def __init__(self, min_df: int = 2, folded: bool = False):
         self.min_df = min_df
+        self.folded = folded
 
     def _keys(self, texts, fitting):
         # " w1  w2 " per text: an n-gram holding two spaces in a row crosses a word (or text) edge
@@ -130,9 +137,10 @@ class CharNgramTfidf(_KeyedTfidf):
 class WordNgramTfidf(_KeyedTfidf):
     """Word uni- and bigrams (words of ``WORD_PATTERN``: letters, not Han, two or more; years)."""
 
-    def __init__(self, min_df: int = 2, token_pattern: str = WORD_PATTERN):
+    def __init__(self, min_df: int = 2, token_pattern: str = WORD_PATTERN, folded: bool = False):
         self.min_df = min_df
         self.token_pattern = token_pattern
+        self.folded = folded
 
     def _keys(self, texts, fitting):
         import pandas as pd
@@ -174,6 +182,20 @@ class WordNgramTfidf(_KeyedTfidf):
 
 
 
+class FoldedUnion(FeatureUnion):
+    """A ``FeatureUnion`` that folds each text once and gives the folded texts to its parts
+    (made with ``folded=True``), instead of each part folding them again."""
+
+    def fit(self, X, y=None, **params):
+        return super().fit([fold(t) for t in X], y, **params)
+
+    def fit_transform(self, X, y=None, **params):
+        return super().fit_transform([fold(t) for t in X], y, **params)
+
+    def transform(self, X, **params):
+        return super().transform([fold(t) for t in X], **params)
+
+
 class CueTermCounts(TransformerMixin, BaseEstimator):
     """``log(1 + count)`` of each theme's cue terms in a text: one column per theme.
 
@@ -182,9 +204,10 @@ class CueTermCounts(TransformerMixin, BaseEstimator):
     within a theme (an English cue wins over a Chinese one starting at the same character).
     """
 
-    def __init__(self, themes: list[str] | None = None, weight: float = 1.0):
+    def __init__(self, themes: list[str] | None = None, weight: float = 1.0, folded: bool = False):
         self.themes = themes
         self.weight = weight
+        self.folded = folded
 
     def fit(self, texts=None, y=None):
         self.themes_ = list(self.themes or load_taxonomy().ids)
@@ -212,7 +235,7 @@ class CueTermCounts(TransformerMixin, BaseEstimator):
         """Raw counts: one row per text, one column per theme."""
         out = np.zeros((len(texts), len(self.themes_)))
         for i, text in enumerate(texts):
-            text = fold(text)
+            text = text if self.folded else fold(text)
             found: dict[int, dict[int, tuple[bool, int]]] = {}  # theme -> start -> (english, end)
             for end, (length, who) in self._automaton.iter(text):
                 start = end - length + 1

@@ -21,18 +21,18 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from sklearn.pipeline import FeatureUnion
 
-from .features import CharNgramTfidf, CueTermCounts, WordNgramTfidf
+from .features import CharNgramTfidf, CueTermCounts, FoldedUnion, WordNgramTfidf
 from .taxonomy import load_taxonomy
 
 
-def make_features(cue_weight: float = 1.0, min_df: int = 2) -> FeatureUnion:
-    """The feature union: word TF-IDF, character TF-IDF and cue-term counts (``pipeline.features``)."""
-    parts = [("words", WordNgramTfidf(min_df=min_df)), ("chars", CharNgramTfidf(min_df=min_df))]
+def make_features(cue_weight: float = 1.0, min_df: int = 2) -> FoldedUnion:
+    """The feature union: word TF-IDF, character TF-IDF and cue-term counts (``pipeline.features``),
+    all of the folded text (folded once)."""
+    parts = [("words", WordNgramTfidf(min_df=min_df, folded=True)), ("chars", CharNgramTfidf(min_df=min_df, folded=True))]
     if cue_weight:
-        parts.append(("cues", CueTermCounts(weight=cue_weight)))
-    return FeatureUnion(parts)
+        parts.append(("cues", CueTermCounts(weight=cue_weight, folded=True)))
+    return FoldedUnion(parts)
 
 
 def best_threshold(y: np.ndarray, scores: np.ndarray, default: float = 0.5) -> float:

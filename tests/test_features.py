@@ -127,3 +127,18 @@ def test_boilerplate_reasons_equal_the_rules_tried_one_by_one():
     reasons = {line: _reason_rule_by_rule(line) for line in lines if line}
     assert sum(r is not None for r in reasons.values()) >= 10  # the pages do hold furniture (11 lines in data/raw alone)
     assert {line: _boilerplate_reason(line) for line in reasons} == reasons
+
+
+def test_the_model_features_fold_once_and_give_what_self_folding_parts_give():
+    from sklearn.pipeline import FeatureUnion
+
+    from pipeline.model import make_features
+
+    texts = _clauses() + EDGES + [t for pair in SAME_CLAUSE for t in pair]
+    train, test = texts[::2], texts[1::2]
+    once = make_features(min_df=2)
+    each = FeatureUnion([("words", WordNgramTfidf(min_df=2)), ("chars", CharNgramTfidf(min_df=2)),
+                         ("cues", CueTermCounts())])
+    assert abs(once.fit_transform(train) - each.fit_transform(train)).max() < 1e-12
+    assert abs(once.transform(test) - each.transform(test)).max() < 1e-12
+    assert list(once.get_feature_names_out()) == list(each.get_feature_names_out())
