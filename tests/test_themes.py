@@ -274,3 +274,17 @@ def test_targets_are_met_only_when_every_figure_reaches_them():
     assert list(against_targets(report(0.86, 0.81, 0.76))["languages"]) == ["en"]
     for micro, macro, cues in [(0.84, 0.81, 0.70), (0.86, 0.79, 0.70), (0.86, 0.81, 0.77)]:
         assert not against_targets(report(micro, macro, cues))["languages"]["en"]["met"]
+
+
+def test_evaluate_command_shuffles_folds_and_draws_a_learning_curve(tmp_path):
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["evaluate", str(SEEDS), "--folds", "3", "--seed", "1",
+                                       "--learning-curve", "zh", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text("utf-8"))
+    assert report["seed"] == 1 and "shuffled with seed 1" in result.output
+    assert {"model", "model@zh-25%", "model@zh-50%", "model@zh-75%"} <= set(report["systems"])
+    assert report["systems"]["model@zh-50%"]["zh"]["clauses"] == report["systems"]["model"]["zh"]["clauses"]
+
+    wrong = CliRunner().invoke(main, ["evaluate", str(SEEDS), "--learning-curve", "fr"])
+    assert wrong.exit_code == 2 and "no clauses in language 'fr'" in wrong.output
