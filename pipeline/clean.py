@@ -37,7 +37,7 @@ ZH_IMPERATIVE = re.compile(r"^(促进|推进|推动|加强|提升|确保|確保|
                            r"深化|拓展|共同|积极|積極|强化|強化|培育|保障|维护|維護|防范|防範|促進|推進|推動|加強|提升)")
 #: A lead-in that does not say anything by itself is kept with the first item of its list.
 JOINING_LEAD_IN = re.compile(r"(\b(following|follows|on|are|include|includes)|呼吁|呼籲)\s*[:：]$", re.IGNORECASE)
-CJK_CHAR = re.compile(rf"[{P.CJK}]")
+CJK_CHAR = P.CJK_CHAR
 _NOT_HAN_LEAD = bytes(b for b in range(256) if not 0xE3 <= b <= 0xE9)  # U+3000..U+9FFF
 _NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 

@@ -26,10 +26,8 @@ import re
 import unicodedata
 from functools import cache
 
-from .patterns import CJK
+from .patterns import CJK_CHAR
 from .repair import PINYIN_GLOSS
-
-_CJK = re.compile(f"[{CJK}]")
 
 
 @cache
@@ -43,7 +41,7 @@ def _to_simplified():
 def _traditional() -> re.Pattern:
     """A character class of every CJK character that ``t2s`` changes (built once per process,
     by converting all the CJK characters in one call: about 50 ms)."""
-    chars = [ch for ch in map(chr, range(0x3400, 0xFB00)) if _CJK.match(ch)]
+    chars = [ch for ch in map(chr, range(0x3400, 0xFB00)) if CJK_CHAR.match(ch)]
     simplified = _to_simplified().convert("\n".join(chars)).split("\n")
     return re.compile("[" + "".join(re.escape(a) for a, b in zip(chars, simplified, strict=True) if a != b) + "]")
 
@@ -55,7 +53,7 @@ def fold(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = text.lower()
-    if _CJK.search(text) is None:
+    if CJK_CHAR.search(text) is None:
         return text
     text = PINYIN_GLOSS.sub("", text)
     return _to_simplified().convert(text) if _traditional().search(text) else text

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
+#: One Chinese character.
+CJK_CHAR = re.compile(f"[{CJK}]")
 MONTH = (
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 )
