@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from .clean import ATTRIBUTION_FIELDS, Cleaner
-from .output import RowWriter, batched, format_of
-from .read import DEFAULT_MAX_BYTES, RawDocument, Skipped, iter_documents
+from pipeline.io.output import RowWriter, batched, format_of
+from pipeline.io.read import DEFAULT_MAX_BYTES, RawDocument, Skipped, iter_documents
+from pipeline.text.clean import ATTRIBUTION_FIELDS, Cleaner
 
 input_paths = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 read_options = [
@@ -112,7 +112,7 @@ def with_job_options(f):
 @with_job_options
 def segment(paths, no_dedupe, out, strict, workers, cache, engine, scheduler, max_bytes, text_field, id_field):
     """Clean raw statements and split them into clauses, one row per clause."""
-    from .process import SegmentJob
+    from pipeline.process import SegmentJob
 
     _check_format(out)
     write_clauses(paths, out, strict, SegmentJob(deduplicate=not no_dedupe, workers=workers),
@@ -126,8 +126,8 @@ def write_clauses(paths, out: Path, strict: bool, job, read_args: tuple, cache: 
     leaves a partial ``out``; with ``cache``, documents already processed by the same code and
     model (in an earlier or killed run) are read from ``<out>.cache.sqlite`` instead.
     """
-    from .cache import ResultCache
-    from .process import CLAUSE_FIELDS, Manifest
+    from pipeline.io.cache import ResultCache
+    from pipeline.process import CLAUSE_FIELDS, Manifest
 
     job.client = client
     if cache:
@@ -198,7 +198,7 @@ def evaluate_segments(gold_dir, as_json, errors):
     """Score cleaning + segmentation against gold pages (a folder with gold/ and raw/)."""
     from collections import Counter
 
-    from .evaluate_segments import evaluate_corpus
+    from pipeline.measure.evaluate_segments import evaluate_corpus
 
     summary, results = evaluate_corpus(gold_dir)
     if errors:
@@ -245,7 +245,7 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
     release and plain baselines run in the same session: clauses/s, MB/s, peak memory."""
     import shutil
 
-    from . import bench as B
+    from pipeline.measure import bench as B
 
     steps = steps.split(",")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -344,7 +344,7 @@ def default_training() -> list[Path]:
 def _load_dataset(data):
     import datasets
 
-    from .annotations import AnnotationError, load_annotations
+    from pipeline.annotate.records import AnnotationError, load_annotations
 
     datasets.disable_progress_bars()
     files = annotation_files(data or default_training())
@@ -384,8 +384,9 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
     """Train the theme model on annotated clauses (default: the shared corpora + data/processed/annotations)."""
     import hashlib
 
-    from .annotations import label_matrix
-    from .evaluate import (
+    from pipeline.annotate.records import label_matrix
+    from pipeline.io.store import save_model
+    from pipeline.measure.evaluate import (
         against_targets,
         cross_validate,
         default_systems,
@@ -393,8 +394,7 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
         format_report,
         text_key,
     )
-    from .model import ThemeClassifier, compact
-    from .store import save_model
+    from pipeline.themes.model import ThemeClassifier, compact
 
     files, dataset = _load_dataset(data)
     columns = dataset.select_columns(["text", "labels", "lang", "doc_id", "source"]).to_dict()  # plain lists, read once
@@ -444,8 +444,9 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
 @with_model_params
 def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
     """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC."""
-    from .annotations import label_matrix
-    from .evaluate import (
+    from pipeline.annotate.records import label_matrix
+    from pipeline.io.store import ModelError, read_card
+    from pipeline.measure.evaluate import (
         cross_validate,
         default_systems,
         format_change,
@@ -453,8 +454,7 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
         learning_curve_systems,
         previous_system,
     )
-    from .model import ThemeClassifier
-    from .store import ModelError, read_card
+    from pipeline.themes.model import ThemeClassifier
 
     _, dataset = _load_dataset(data)
     params = {"C": C, "cue_weight": cue_weight}
@@ -480,8 +480,8 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
 
 
 def _load(model_path):
-    from .classify import DEFAULT_MODEL
-    from .store import ModelError, load_model
+    from pipeline.io.store import ModelError, load_model
+    from pipeline.themes.classify import DEFAULT_MODEL
 
     try:
         return load_model(model_path or DEFAULT_MODEL)
@@ -496,7 +496,7 @@ def _load(model_path):
 @model_option
 def classify(source, out, text_field, model_path):
     """Tag every row of a .jsonl/.csv/.parquet table: adds `labels` and `scores`, keeps every field."""
-    from .classify import classify_table
+    from pipeline.themes.classify import classify_table
 
     _check_format(out)
     model = _load(model_path)
@@ -514,7 +514,7 @@ def classify(source, out, text_field, model_path):
 @with_job_options
 def label(paths, model_path, out, strict, workers, cache, engine, scheduler, max_bytes, text_field, id_field):
     """Segment raw statements and tag every clause with themes: the main job."""
-    from .process import SegmentJob
+    from pipeline.process import SegmentJob
 
     _check_format(out)
     model = _load(model_path)
@@ -545,9 +545,9 @@ def explain(text, top, show_all, model_path):
 @model_option
 def report(clauses, out, model_path):
     """A static HTML report of labelled clauses (the output of `label`): summary, themes, model, plots."""
-    from .classify import DEFAULT_MODEL
-    from .report import write_report
-    from .store import ModelError, read_card
+    from pipeline.explore.report import write_report
+    from pipeline.io.store import ModelError, read_card
+    from pipeline.themes.classify import DEFAULT_MODEL
 
     try:
         card = read_card(model_path or DEFAULT_MODEL)
@@ -580,9 +580,9 @@ def annotate():
 @model_option
 def annotate_export(paths, count, out, annotations, workers, model_path):
     """The N clauses of PATH... the model is least sure of, diverse, with its labels as suggestions."""
-    from .annotate import export_batch, normal, select_uncertain
-    from .classify import batched_tag
-    from .process import Manifest, SegmentJob
+    from pipeline.annotate.batches import export_batch, normal, select_uncertain
+    from pipeline.process import Manifest, SegmentJob
+    from pipeline.themes.classify import batched_tag
 
     model = _load(model_path)
     done = set()
@@ -603,8 +603,8 @@ def annotate_export(paths, count, out, annotations, workers, model_path):
 @click.option("--into", type=click.Path(path_type=Path), default=ANNOTATIONS / "imported.jsonl", show_default=True)
 def annotate_import(batch, into):
     """Check a filled batch and merge it into the project's annotations (idempotent)."""
-    from .annotate import import_batch
-    from .annotations import AnnotationError
+    from pipeline.annotate.batches import import_batch
+    from pipeline.annotate.records import AnnotationError
 
     others = sorted(p for p in into.parent.glob("*") if p.suffix in (".jsonl", ".csv", ".parquet")) if into.parent.exists() else []
     try:

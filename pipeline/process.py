@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .clean import ATTRIBUTION_FIELDS, Cleaner, Passage
-from .read import RawDocument, Skipped
-from .segment import Segmenter
+from pipeline.io.read import RawDocument, Skipped
+from pipeline.text.clean import ATTRIBUTION_FIELDS, Cleaner, Passage
+from pipeline.text.segment import Segmenter
 
 CLAUSE_FIELDS = (
     "doc_id", "passage_id", "clause_id", "text", "start", "end", "heading", "lang",
@@ -281,7 +281,7 @@ def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocu
             pairs.append((passage, clauses))
         out.append((doc_id, pairs))
     if model is not None:
-        from .classify import tag_rows
+        from pipeline.themes.classify import tag_rows
 
         clauses = [c for _, pairs in out for _, cs in pairs for c in cs if not c.heading]
         texts = {c.text: None for c in clauses}  # each distinct clause text is scored once

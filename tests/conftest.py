@@ -37,8 +37,8 @@ def statements_corpus() -> Path:
 @pytest.fixture(scope="session")
 def seed_rows():
     """Clause rows of the five sample pages, as `govthemes segment` makes them."""
+    from pipeline.io.read import iter_documents
     from pipeline.process import Manifest, SegmentJob
-    from pipeline.read import iter_documents
 
     manifest = Manifest()
     rows = list(SegmentJob().run(iter_documents([RAW]), manifest))

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pipeline.annotate import import_batch, read_batch
-from pipeline.annotations import AnnotationError, label_matrix, load_annotations
+from pipeline.annotate.batches import import_batch, read_batch
+from pipeline.annotate.records import AnnotationError, label_matrix, load_annotations
 from pipeline.cli import main
-from pipeline.model import ThemeClassifier, compact
-from pipeline.store import save_model
-from pipeline.tables import load_processed, year_of
-from pipeline.taxonomy import load_taxonomy
+from pipeline.explore.tables import load_processed, year_of
+from pipeline.io.store import save_model
+from pipeline.themes.model import ThemeClassifier, compact
+from pipeline.themes.taxonomy import load_taxonomy
 
 from .conftest import RAW, ROOT
 
@@ -89,7 +89,7 @@ def test_the_round_trip_adds_annotations_loses_nothing_and_changes_the_model(wor
 
     # retraining with the new annotations changes the model
     invoke("train", SEEDS, into, "-o", workdir / "retrained", "--no-evaluate")
-    from pipeline.store import load_model
+    from pipeline.io.store import load_model
 
     before, after = load_model(workdir / "model"), load_model(workdir / "retrained")
     probe = list(exported["text"][:10])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from pipeline.bench import Run, generate_annotations, generate_corpus, table
-from pipeline.read import iter_documents
-from pipeline.taxonomy import load_taxonomy
+from pipeline.io.read import iter_documents
+from pipeline.measure.bench import Run, generate_annotations, generate_corpus, table
+from pipeline.themes.taxonomy import load_taxonomy
 
 from .conftest import RAW, ROOT
 

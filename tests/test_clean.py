@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import Cleaner
-from pipeline.repair import PINYIN_GLOSS, repair_line
+from pipeline.text.clean import Cleaner
+from pipeline.text.repair import PINYIN_GLOSS, repair_line
 
 from .conftest import RAW, seed
 
@@ -84,8 +84,8 @@ def test_a_passage_seen_on_two_pages_is_kept_once_with_both_sightings(seed_rows)
 
 
 def test_passages_of_earlier_chunks_are_not_repeated_however_the_pages_are_chunked():
+    from pipeline.io.read import iter_documents
     from pipeline.process import KeySet, Manifest, SegmentJob
-    from pipeline.read import iter_documents
 
     docs = list(iter_documents([RAW]))
     once = list(SegmentJob().run(docs))
@@ -96,8 +96,8 @@ def test_passages_of_earlier_chunks_are_not_repeated_however_the_pages_are_chunk
     assert manifest.duplicates >= len({r["passage_id"] for r in once}) and manifest.files_read == 10
 
     # repeats inside one chunk are segmented and tagged once; every copy still gets its own rows
-    from pipeline.classify import DEFAULT_MODEL
-    from pipeline.store import load_model
+    from pipeline.io.store import load_model
+    from pipeline.themes.classify import DEFAULT_MODEL
 
     model = load_model(DEFAULT_MODEL)
     single = list(SegmentJob(deduplicate=False, model=model).run(docs))

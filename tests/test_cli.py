@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.output import read_rows
+from pipeline.io.output import read_rows
 from pipeline.process import CLAUSE_FIELDS
 
 from .conftest import RAW

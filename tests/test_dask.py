@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pipeline.bench import generate_corpus
 from pipeline.cli import main
+from pipeline.measure.bench import generate_corpus
 
 from .conftest import RAW
 

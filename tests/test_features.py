@@ -4,7 +4,7 @@
 * both read the folded text (``pipeline.fold.fold``): Traditional and Simplified Chinese,
   with or without pinyin glosses, give the same features;
 * cue-term counts: each theme's cue pattern (``Taxonomy.cue_pattern``), one regex scan per theme;
-* the cleaner's boilerplate test: the rules of ``pipeline.patterns`` tried one by one, in order.
+* the cleaner's boilerplate test: the rules of ``pipeline.text.patterns`` tried one by one, in order.
 
 On the committed sample pages and annotations, and on the shared corpora where present.
 """
@@ -18,12 +18,12 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from pipeline import patterns as P
-from pipeline.clean import CJK_CHAR, _boilerplate_reason, _is_menu, _spam_words
-from pipeline.features import WORD_PATTERN, CharNgramTfidf, CueTermCounts, WordNgramTfidf
-from pipeline.fold import fold
-from pipeline.read import iter_documents
-from pipeline.taxonomy import load_taxonomy
+from pipeline.io.read import iter_documents
+from pipeline.text import patterns as P
+from pipeline.text.clean import CJK_CHAR, _boilerplate_reason, _is_menu, _spam_words
+from pipeline.text.fold import fold
+from pipeline.themes.features import WORD_PATTERN, CharNgramTfidf, CueTermCounts, WordNgramTfidf
+from pipeline.themes.taxonomy import load_taxonomy
 
 from .conftest import RAW, ROOT, STATEMENTS
 
@@ -107,7 +107,7 @@ def test_fold_keeps_text_other_than_case_and_chinese_script():
 
 
 def _reason_rule_by_rule(text: str) -> str | None:
-    """The boilerplate test as ``pipeline.patterns`` states it: each rule in turn."""
+    """The boilerplate test as ``pipeline.text.patterns`` states it: each rule in turn."""
     short = len(text) <= (P.LONG_LINE // 2 if CJK_CHAR.search(text[:20]) else P.LONG_LINE)
     lower = text.lower()
     for reason, words in P.BOILERPLATE_WORDS if short else P.ANY_LENGTH_WORDS:
@@ -132,7 +132,7 @@ def test_boilerplate_reasons_equal_the_rules_tried_one_by_one():
 def test_the_model_features_fold_once_and_give_what_self_folding_parts_give():
     from sklearn.pipeline import FeatureUnion
 
-    from pipeline.model import make_features
+    from pipeline.themes.model import make_features
 
     texts = _clauses() + EDGES + [t for pair in SAME_CLAUSE for t in pair]
     train, test = texts[::2], texts[1::2]

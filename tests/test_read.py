@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.read import RawDocument, Skipped, decode, iter_documents, read_file
+from pipeline.io.read import RawDocument, Skipped, decode, iter_documents, read_file
 
 from .conftest import seed
 
@@ -143,7 +143,7 @@ def test_no_sequence_of_bytes_makes_the_reader_raise(tmp_path_factory, data):
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=2000))
 def test_decode_either_returns_text_or_says_why_not(data):
-    from pipeline.read import ReadError
+    from pipeline.io.read import ReadError
 
     try:
         text, encoding = decode(data)

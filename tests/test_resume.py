@@ -12,9 +12,9 @@ import time
 import pandas as pd
 from click.testing import CliRunner
 
-from pipeline.bench import generate_corpus
-from pipeline.cache import ResultCache
 from pipeline.cli import main
+from pipeline.io.cache import ResultCache
+from pipeline.measure.bench import generate_corpus
 
 from .conftest import RAW, ROOT
 
@@ -104,8 +104,8 @@ def test_a_run_reads_its_input_only_as_fast_as_its_workers_process_it():
     after a handful of pages are read, not after the whole input (60 pages here)."""
     from dataclasses import replace
 
+    from pipeline.io.read import iter_documents
     from pipeline.process import SegmentJob
-    from pipeline.read import iter_documents
 
     pages = list(iter_documents([RAW]))
     pulled = []

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from pipeline.annotations import AnnotationError, label_matrix, load_annotations
+from pipeline.annotate.records import AnnotationError, label_matrix, load_annotations
 from pipeline.cli import main
-from pipeline.evaluate import (
+from pipeline.io.output import read_rows
+from pipeline.io.store import ModelError, load_model, read_card, save_model
+from pipeline.measure.evaluate import (
     CueTermMatcher,
     FewerClauses,
     against_targets,
@@ -21,11 +23,9 @@ from pipeline.evaluate import (
     document_group,
     learning_curve_systems,
 )
-from pipeline.fold import fold
-from pipeline.model import ThemeClassifier, compact
-from pipeline.output import read_rows
-from pipeline.store import ModelError, load_model, read_card, save_model
-from pipeline.taxonomy import load_taxonomy
+from pipeline.text.fold import fold
+from pipeline.themes.model import ThemeClassifier, compact
+from pipeline.themes.taxonomy import load_taxonomy
 
 from .conftest import RAW, ROOT, SHARED, WAIE
 

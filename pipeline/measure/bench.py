@@ -29,7 +29,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .read import iter_documents
+from pipeline.io.read import iter_documents
 
 _WORD = re.compile(r"[A-Za-z]{4,}|[\u4e00-\u9fff]")
 
@@ -83,7 +83,7 @@ def generate_annotations(sources: list[Path], out: Path, clauses: int, seed: int
     """Write ``clauses`` distinct annotated clauses (JSON Lines) rewritten from ``sources``
     (annotation files or folders), each keeping its labels and its document id (rewrites of a
     document stay in its cross-validation group); returns the count."""
-    from .annotations import load_annotations
+    from pipeline.annotate.records import load_annotations
 
     data = load_annotations(sources)
     rows = list(zip(data["text"], data["labels"], data["doc_id"], strict=True))
@@ -151,7 +151,7 @@ def govthemes(*args) -> list[str]:
 
 def previous_release(tag: str, workdir: Path) -> Path | None:
     """A checkout of release ``tag`` (a ``git worktree`` under ``workdir``), or None without git or tag."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     path = workdir / f"release-{tag}"
     if (path / "pipeline").is_dir():
         return path if _imports_from(path) else None
@@ -196,7 +196,7 @@ def run_train(data: Path, out: Path, code: str = "current", code_root: Path | No
 
 def run_baseline(step: str, corpus: Path, megabytes: float, training: list[Path]) -> Run:
     """The plain baseline of ``step`` (segment or label) on ``corpus``, in a child process."""
-    call = f"from pipeline.bench import _baseline; _baseline({step!r}, {str(corpus)!r}, {[str(p) for p in training]!r})"
+    call = f"from pipeline.measure.bench import _baseline; _baseline({step!r}, {str(corpus)!r}, {[str(p) for p in training]!r})"
     seconds, memory, stdout = timed([sys.executable, "-c", call])
     result = json.loads(stdout.strip().splitlines()[-1])
     return Run(step, "baseline", 1, megabytes, result["clauses"], result["seconds"], memory)
@@ -208,7 +208,7 @@ def _baseline(step: str, corpus: str, training: list[str]) -> None:
     import numpy as np
     import spacy
 
-    from .clean import language_of
+    from pipeline.text.clean import language_of
 
     nlps = {}
     for lang in ("en", "zh"):
@@ -221,7 +221,7 @@ def _baseline(step: str, corpus: str, training: list[str]) -> None:
         from sklearn.pipeline import FeatureUnion, make_pipeline
         from sklearn.svm import LinearSVC
 
-        from .annotations import label_matrix, load_annotations
+        from pipeline.annotate.records import label_matrix, load_annotations
 
         data = load_annotations(training)
         classifier = make_pipeline(

@@ -26,7 +26,7 @@ from spacy.attrs import IDX, IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .clean import LIST_MARKER
+from pipeline.text.clean import LIST_MARKER
 
 BATCH_SEPARATOR = "\n\n"
 CLAUSE_PUNCT = [".", "!", "?", ";", "。", "！", "？", "；"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .taxonomy import load_taxonomy
+from pipeline.themes.taxonomy import load_taxonomy
 
 METADATA = ["issuer", "document", "date", "year", "lang", "source"]
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
@@ -81,10 +81,10 @@ def label_sources(paths, model=None, workers: int = 1) -> tuple[pd.DataFrame, pd
     notebooks that go from raw pages to tables in one call. ``model`` defaults to
     ``models/default``.
     """
-    from .classify import DEFAULT_MODEL, tag_rows
-    from .process import SegmentJob
-    from .read import iter_documents
-    from .store import load_model
+    from pipeline.io.read import iter_documents
+    from pipeline.io.store import load_model
+    from pipeline.process import SegmentJob
+    from pipeline.themes.classify import DEFAULT_MODEL, tag_rows
 
     model = model or load_model(DEFAULT_MODEL)
     rows = tag_rows(model, list(SegmentJob(workers=workers).run(iter_documents(paths))))

@@ -54,7 +54,7 @@ class Taxonomy:
         alternation of the cues, longest first, many times faster.
         """
         theme = self[theme_id]
-        from .fold import fold
+        from pipeline.text.fold import fold
 
         english = _trie_regex(sorted({fold(c) for c in theme.cues_en}))
         chinese = _trie_regex(sorted({fold(c) for c in theme.cues_zh}))
@@ -85,7 +85,7 @@ def _trie_regex(words: list[str]) -> str:
 @cache
 def load_taxonomy() -> Taxonomy:
     """The project's taxonomy (``pipeline/themes.json``)."""
-    data = json.loads(resources.files("pipeline").joinpath("themes.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("pipeline.themes").joinpath("themes.json").read_text(encoding="utf-8"))
     themes = tuple(
         Theme(t["id"], t["name"], t["scope"], tuple(t["cues_en"]), tuple(t["cues_zh"])) for t in data["themes"]
     )

@@ -16,14 +16,15 @@ import threading
 from importlib import resources
 from pathlib import Path
 
-PIPELINE_MODULES = ("clean.py", "patterns.py", "repair.py", "segment.py", "process.py", "themes.json")
+PIPELINE_MODULES = ("text/clean.py", "text/patterns.py", "text/repair.py", "text/segment.py", "process.py",
+                    "themes/themes.json")
 
 
 def pipeline_fingerprint() -> str:
     """A digest of the code that turns a document into clauses (cleaning rules included)."""
     digest = hashlib.blake2b(digest_size=16)
     for name in PIPELINE_MODULES:
-        digest.update(resources.files("pipeline").joinpath(name).read_bytes())
+        digest.update(resources.files("pipeline").joinpath(*name.split("/")).read_bytes())
     return digest.hexdigest()
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import plots
-from .tables import load_processed
-from .taxonomy import load_taxonomy
+from pipeline.explore import plots
+from pipeline.explore.tables import load_processed
+from pipeline.themes.taxonomy import load_taxonomy
 
 
 def _table(frame: pd.DataFrame) -> str:

@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .process import SegmentJob
-from .read import read_file
-from .repair import repair_text
+from pipeline.io.read import read_file
+from pipeline.process import SegmentJob
+from pipeline.text.repair import repair_text
 
 _UNITS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\u3400-\u9fff\uf900-\ufaff]+")
 

@@ -28,8 +28,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
-from .fold import fold
-from .taxonomy import load_taxonomy
+from pipeline.text.fold import fold
+from pipeline.themes.taxonomy import load_taxonomy
 
 WORD_PATTERN = r"(?u)\b[^\W\d_\u3400-\u9fff]{2,}\b|\b\d{4}\b"
 _BITS = 21  # every Unicode code point (+1) fits in 21 bits, so three of them fit in an int64

@@ -1,6 +1,6 @@
 """Plots of labelled statements, shared by notebook 01 and ``govthemes report``.
 
-Every function takes the tidy tables of :mod:`pipeline.tables` and returns a matplotlib
+Every function takes the tidy tables of :mod:`pipeline.explore.tables` and returns a matplotlib
 ``Figure`` with a title and labelled axes, so it reads without the code that made it.
 """
 
@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .taxonomy import load_taxonomy
+from pipeline.themes.taxonomy import load_taxonomy
 
 THEMES = load_taxonomy().ids
 

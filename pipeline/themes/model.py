@@ -22,12 +22,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from .features import CharNgramTfidf, CueTermCounts, FoldedUnion, WordNgramTfidf
-from .taxonomy import load_taxonomy
+from pipeline.themes.features import CharNgramTfidf, CueTermCounts, FoldedUnion, WordNgramTfidf
+from pipeline.themes.taxonomy import load_taxonomy
 
 
 def make_features(cue_weight: float = 1.0, min_df: int = 2) -> FoldedUnion:
-    """The feature union: word TF-IDF, character TF-IDF and cue-term counts (``pipeline.features``),
+    """The feature union: word TF-IDF, character TF-IDF and cue-term counts (``pipeline.themes.features``),
     all of the folded text (folded once)."""
     parts = [("words", WordNgramTfidf(min_df=min_df, folded=True)), ("chars", CharNgramTfidf(min_df=min_df, folded=True))]
     if cue_weight:

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .annotations import AnnotationError, read_records, validate
-from .taxonomy import load_taxonomy
+from pipeline.annotate.records import AnnotationError, read_records, validate
+from pipeline.themes.taxonomy import load_taxonomy
 
 BASE_COLUMNS = ["clause_id", "doc_id", "lang", "heading", "text", "text_sha1", "suggested", "notes"]
 

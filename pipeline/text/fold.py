@@ -26,8 +26,8 @@ import re
 import unicodedata
 from functools import cache
 
-from .patterns import CJK_CHAR
-from .repair import PINYIN_GLOSS
+from pipeline.text.patterns import CJK_CHAR
+from pipeline.text.repair import PINYIN_GLOSS
 
 
 @cache

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .clean import language_of
-from .taxonomy import load_taxonomy
+from pipeline.text.clean import language_of
+from pipeline.themes.taxonomy import load_taxonomy
 
 COLUMNS = ("text", "labels", "lang", "doc_id", "heading", "source")
 

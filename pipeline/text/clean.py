@@ -1,6 +1,6 @@
 """Cleaning: raw page text to passages of content with their attribution (ANNOTATION.md §1).
 
-The :class:`Cleaner` reads a page line by line. Each line is repaired (``pipeline.repair``) and
+The :class:`Cleaner` reads a page line by line. Each line is repaired (``pipeline.text.repair``) and
 then judged: boilerplate (dropped, with its reason), attribution (kept as metadata of the
 passages it describes), a heading (kept as the heading of the passages under it) or content.
 Consecutive content lines form a passage. Nothing is dropped without a :class:`Removal`
@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import patterns as P
-from .repair import repair_line
+from pipeline.text import patterns as P
+from pipeline.text.repair import repair_line
 
 ATTRIBUTION_FIELDS = ("issuer", "document", "date", "source")
 SENTENCE_END = re.compile(r"[.!?。！？;；](?:[\"'”’」』)）\]]*)$")
@@ -126,7 +126,7 @@ _RULES = {  # short lines: every rule; long lines: the rules for ANY_LENGTH reas
 
 
 def _boilerplate_reason(text: str) -> str | None:
-    """Why a repaired line is page furniture, or None: the first rule of ``pipeline.patterns`` that fires."""
+    """Why a repaired line is page furniture, or None: the first rule of ``pipeline.text.patterns`` that fires."""
     short = len(text) <= (P.LONG_LINE // 2 if CJK_CHAR.search(text[:20]) else P.LONG_LINE)
     word_rules, words, line_rules = _RULES[short]
     hits = [position for _, position in words.iter(text.lower())]

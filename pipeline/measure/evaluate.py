@@ -23,9 +23,9 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 
-from .features import CueTermCounts
-from .model import ThemeClassifier
-from .taxonomy import load_taxonomy
+from pipeline.themes.features import CueTermCounts
+from pipeline.themes.model import ThemeClassifier
+from pipeline.themes.taxonomy import load_taxonomy
 
 _SITE_SUFFIX = re.compile(r"^(?:zh-)?(?P<statement>.+)-[^-]+\.txt$")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import joblib
 
-from .taxonomy import load_taxonomy
+from pipeline.themes.taxonomy import load_taxonomy
 
 FORMAT = "govthemes-model/3"  # 2: stacked weights, NumPy feature vocabularies; 3: features of folded text
 PICKLE_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")

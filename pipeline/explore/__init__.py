@@ -1,0 +1,1 @@
+"""Exploration: tidy tables for notebooks, plots and the HTML report."""

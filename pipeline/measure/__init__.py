@@ -1,0 +1,1 @@
+"""Measurement: theme evaluation, segmentation evaluation against gold, and benchmarks."""

@@ -1,0 +1,1 @@
+"""Themes: the taxonomy (``themes.json``), the features, the theme model and the classify step."""
