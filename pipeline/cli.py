@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from pipeline import config
 from pipeline.io.output import RowWriter, batched, format_of
 from pipeline.io.read import DEFAULT_MAX_BYTES, RawDocument, Skipped, iter_documents
 from pipeline.text.clean import ATTRIBUTION_FIELDS, Cleaner
@@ -249,7 +250,7 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
 
     steps = steps.split(",")
     workdir.mkdir(parents=True, exist_ok=True)
-    sources = list(sources) or [p for p in (Path("data/raw"), SHARED / "statements" / "raw") if p.exists()]
+    sources = list(sources) or [p for p in (Path("data/raw"), config.corpus("statements") / "raw") if p.exists()]
     previous = B.previous_release(previous_tag, workdir) if compare else None
     if compare and previous is None:
         click.echo(f"(no git checkout of {previous_tag}: the previous release is left out)", err=True)
@@ -301,18 +302,12 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
 
 # -- themes -----------------------------------------------------------------------------
 
-SHARED = Path("../shared/corpora")
 DEFAULT_TRAINING = (
-    SHARED / "statements" / "clauses.jsonl",
-    SHARED / "waie" / "waie-150-clauses.jsonl",
-    Path("data/processed/annotations"),
+    config.corpus("statements") / "clauses.jsonl",
+    config.corpus("waie") / "waie-150-clauses.jsonl",
+    config.ANNOTATIONS_DIR,
 )
-LICENCES = {
-    "waie": "CC BY-NC 4.0 (text: WAIE, Corrêa et al. 2023, Patterns 4(10)); theme labels by the project",
-    "statements": "third-party excerpts of public web pages, for training and evaluation only "
-                  "(shared/corpora/statements/README.md); theme labels by the project",
-    "annotations": "the project's own annotations (data/processed/annotations) of public statements",
-}
+LICENCES = config.LICENCES
 model_option = click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
                             help="Model folder or file (default: models/default).")
 
@@ -355,7 +350,7 @@ def _load_dataset(data):
 
 
 def _licence(path: Path) -> str:
-    key = next((k for k in LICENCES if k in str(path)), None)
+    key = next((part for part in reversed(Path(path).parts) if part in LICENCES), None)
     return LICENCES[key] if key else "see the file's source"
 
 

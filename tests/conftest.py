@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from pipeline import config
+
 # CI runs the property tests on a fixed sequence of examples (a red CI then means a real
 # regression, not an unlucky draw); local runs keep exploring new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -16,9 +18,9 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
-SHARED = ROOT.parent / "shared"
-STATEMENTS = SHARED / "corpora" / "statements"
-WAIE = SHARED / "corpora" / "waie"
+SHARED = config.shared_dir()
+STATEMENTS = config.corpus("statements")
+WAIE = config.corpus("waie")
 
 
 def seed(name_start: str) -> Path:

@@ -1,0 +1,47 @@
+"""Where things are: the one place that names the project's paths and the shared corpora.
+
+The shared corpora are found at ``$GOVTHEMES_SHARED`` when that variable is set, otherwise at
+``../shared`` beside the repository (the layout of a checkout), otherwise ``../shared`` from the
+working directory. Nothing else in the package spells these paths.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent  # the checkout (for an installed wheel: site-packages)
+SHARED_ENV = "GOVTHEMES_SHARED"
+
+ANNOTATIONS_DIR = Path("data/processed/annotations")
+
+# The licence of each source of training data, by the corpus folder (or annotation folder) it comes from.
+LICENCES = {
+    "waie": "CC BY-NC 4.0 (text: WAIE, Corrêa et al. 2023, Patterns 4(10)); theme labels by the project",
+    "statements": "third-party excerpts of public web pages, for training and evaluation only "
+                  "(shared/corpora/statements/README.md); theme labels by the project",
+    "statements2": "third-party excerpts of public web pages, for training and evaluation only "
+                   "(shared/corpora/statements2/README.md); theme labels by the project",
+    "statements3": "third-party excerpts of public web pages, for training and evaluation only "
+                   "(shared/corpora/statements3/README.md); theme labels by the project",
+    "annotations": "the project's own annotations (data/processed/annotations) of public statements",
+}
+
+
+def shared_dir() -> Path:
+    """The shared folder (``ANNOTATION.md``, ``corpora/``): ``$GOVTHEMES_SHARED``, else ``../shared``."""
+    if os.environ.get(SHARED_ENV):
+        return Path(os.environ[SHARED_ENV])
+    beside_checkout = PROJECT_ROOT.parent / "shared"
+    return beside_checkout if beside_checkout.is_dir() else Path("..") / "shared"
+
+
+def corpus(name: str) -> Path:
+    """The folder of shared corpus ``name`` (``statements``, ``statements2``, ``statements3``, ``waie``)."""
+    return shared_dir() / "corpora" / name
+
+
+def statement_corpora() -> list[Path]:
+    """The folders of the shared statement corpora with gold pages, in a fixed order."""
+    return [corpus(name) for name in ("statements", "statements2", "statements3")]
