@@ -568,45 +568,127 @@ def annotate():
 @input_paths
 @click.option("-n", "count", default=200, show_default=True, help="Clauses in the batch.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
-              help="Batch file: OUT.csv for a spreadsheet, and OUT.jsonl beside it.")
+              help="Batch path; the files are named after it by the format (csv: OUT.csv and OUT.jsonl; "
+                   "label-studio: OUT.json and OUT.label_config.xml; argilla: the folder OUT.argilla; "
+                   "doccano: OUT.jsonl).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "label-studio", "argilla", "doccano"]), default="csv",
+              show_default=True, help="The annotation tool the batch is for.")
+@click.option("--annotators", default="1", show_default=True,
+              help="Send the same clauses to several annotators: a number, or names separated by commas "
+                   "(one file per annotator; for Argilla, that many responses per record).")
 @click.option("--annotations", type=click.Path(path_type=Path), default=ANNOTATIONS, show_default=True,
-              help="Clauses annotated here are not exported again.")
+              help="Clauses annotated here (in either script) are not exported again.")
+@click.option("--max-margin", type=float, default=0.3, show_default=True,
+              help="Leave out clauses whose every theme score lies farther than this from its threshold.")
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores")
 @model_option
-def annotate_export(paths, count, out, annotations, workers, model_path):
-    """The N clauses of PATH... the model is least sure of, diverse, with its labels as suggestions."""
-    from pipeline.annotate.batches import export_batch, normal, select_uncertain
+def annotate_export(paths, count, out, fmt, annotators, annotations, max_margin, workers, model_path):
+    """The N clauses of PATH... the model is least sure of, diverse, with its labels and scores as
+    suggestions, in the format of an annotation tool."""
+    from pipeline.annotate.batches import fold_key, select_uncertain
+    from pipeline.annotate.formats import write_batch
     from pipeline.process import Manifest, SegmentJob
     from pipeline.themes.classify import batched_tag
 
+    spec = annotators.strip()
+    names = ([f"annotator{i + 1}" for i in range(int(spec))] if int(spec) > 1 else []) if spec.isdigit() \
+        else [a.strip() for a in spec.split(",") if a.strip()]
     model = _load(model_path)
     done = set()
     if annotations.exists() and any(p.suffix in (".jsonl", ".csv", ".parquet") for p in annotations.iterdir()):
         _, dataset = _load_dataset([annotations])
-        done = {normal(t) for t in dataset["text"]}
+        done = {fold_key(t) for t in dataset["text"]}
     manifest = Manifest()
     rows = [r for batch in batched_tag(model, SegmentJob(workers=workers).run(iter_documents(paths), manifest))
             for r in batch if not r["truncated"]]
-    chosen = select_uncertain(rows, model.thresholds_, count, exclude=done)
-    csv_path, jsonl_path = export_batch(chosen, out)
-    click.echo(f"{len(chosen)} of {len(rows)} clauses -> {csv_path} and {jsonl_path}; fill one 0/1 column per "
-               f"theme, then `govthemes annotate import {csv_path}`", err=True)
+    selection = select_uncertain(rows, model.thresholds_, count, exclude=done, max_margin=max_margin)
+    for skip in manifest.skipped:
+        click.echo(f"skipped {skip['path']}: {skip['reason']}", err=True)
+    reason = selection.reason()
+    if not selection.rows:
+        raise click.ClickException(f"no clause to annotate among the {len(rows)} clauses of "
+                                   f"{', '.join(map(str, paths))}: {reason}"
+                                   + (f" (in {annotations})" if selection.annotated else ""))
+    written = write_batch(selection.rows, out, fmt, names, getattr(model, "card_", {}).get("name", "govthemes"))
+    click.echo(f"{len(selection.rows)} of {len(rows)} clauses -> {', '.join(map(str, written))}"
+               + (f"; left out: {reason}" if reason else "")
+               + ("; fill one 0/1 column per theme, then `govthemes annotate import FILLED.csv`" if fmt == "csv" else
+                  f"; load them into {fmt}, annotate, export, then `govthemes annotate import EXPORT`"), err=True)
 
 
 @annotate.command("import")
-@click.argument("batch", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--into", type=click.Path(path_type=Path), default=ANNOTATIONS / "imported.jsonl", show_default=True)
-def annotate_import(batch, into):
-    """Check a filled batch and merge it into the project's annotations (idempotent)."""
+@click.argument("batch", type=click.Path(exists=True, path_type=Path))
+@click.option("--into", type=click.Path(path_type=Path), default=ANNOTATIONS / "imported.jsonl", show_default=True,
+              help="The annotation file (JSON Lines) to merge into.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "label-studio", "argilla", "doccano", "records"]),
+              default=None, help="The batch's format (default: detected).")
+@click.option("--annotator", default=None, help="Who annotated the batch, where its annotations do not say.")
+def annotate_import(batch, into, fmt, annotator):
+    """Check an annotated batch (a filled CSV, or an export of Label Studio, Argilla or doccano) and
+    merge it into the project's annotations, keeping who annotated what and when (idempotent)."""
     from pipeline.annotate.batches import import_batch
     from pipeline.annotate.records import AnnotationError
 
-    others = sorted(p for p in into.parent.glob("*") if p.suffix in (".jsonl", ".csv", ".parquet")) if into.parent.exists() else []
     try:
-        result = import_batch(batch, into, others)
+        result = import_batch(batch, into, fmt, annotator)
     except AnnotationError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"{batch} -> {into}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+    click.echo(f"{batch} -> {into}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged"
+               + ("" if result.written else " (file not rewritten)"))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--threshold", type=float, default=0.67, show_default=True, help="Flag themes under this figure.")
+@click.option("--show", type=int, default=20, show_default=True, help="Disagreements listed.")
+@click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the figures and every "
+              "disagreement as JSON here.")
+def agreement(files, threshold, show, as_json):
+    """Agreement between annotators per theme, overall and per language: Cohen's kappa for two,
+    Krippendorff's alpha for more. FILES: one annotated file per annotator (named after the file
+    unless its annotations name one), or files whose annotations name their annotators."""
+    from pipeline.annotate.agreement import format_agreement, measure
+    from pipeline.annotate.formats import read_annotations
+    from pipeline.annotate.records import AnnotationError
+
+    annotations = []
+    try:
+        for path in files:
+            for a in read_annotations(path):
+                annotations.append(dict(a, annotator=a["annotator"] or path.stem))
+    except AnnotationError as err:
+        raise click.ClickException(str(err)) from None
+    result = measure(annotations, threshold)
+    if result.clauses == 0:
+        raise click.ClickException(f"no clause is annotated by two annotators in {', '.join(map(str, files))} "
+                                   f"(annotators found: {', '.join(sorted({a['annotator'] for a in annotations}))})")
+    click.echo(format_agreement(result, show))
+    if as_json:
+        as_json.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@main.command("export-long")
+@click.argument("clauses", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="Output table: .csv, .jsonl or .parquet.")
+@click.option("--text/--no-text", default=True, show_default=True, help="Repeat the clause text on its rows.")
+def export_long(clauses, out, text):
+    """A long, tidy table of labelled clauses (the output of `label`): one row per (clause, theme)
+    with its score and label, for R, spreadsheets and plotting libraries."""
+    from pipeline.explore.tables import load_processed, long_table
+
+    _check_format(out)
+    if out.resolve() == clauses.resolve():
+        raise click.BadParameter(f"{out} is the input; choose another output", param_hint="-o/--output")
+    try:
+        table, _ = load_processed(clauses)
+    except (FileNotFoundError, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+    rows = long_table(table, text=text)
+    with RowWriter(out) as writer:
+        for batch in batched(rows.to_dict("records"), 20_000):
+            writer.write(batch)
+    click.echo(f"{len(rows)} rows ({len(table)} clauses × {rows['theme'].nunique()} themes) -> {out}", err=True)
 
 
 def _check_format(out: Path) -> None:

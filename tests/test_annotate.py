@@ -1,4 +1,5 @@
-"""The analyst's loop: tidy tables, and the annotation round trip (export, fill, import, retrain)."""
+"""The analyst's loop: tidy tables, the annotation round trip (export, fill, import, retrain) in every
+format, several annotators and their agreement, the long export."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pipeline.annotate.batches import import_batch, read_batch
+from pipeline.annotate.batches import import_batch
+from pipeline.annotate.formats import read_csv_batch
 from pipeline.annotate.records import AnnotationError, label_matrix, load_annotations
 from pipeline.cli import main
 from pipeline.explore.tables import load_processed, year_of
@@ -72,13 +74,18 @@ def test_the_round_trip_adds_annotations_loses_nothing_and_changes_the_model(wor
     exported.to_csv(batch, index=False)
 
     into = annotations / "imported.jsonl"
+    (annotations / "unrelated.csv").write_text("not,an,annotation\n1,2\n", "utf-8")  # never read by import
     first = invoke("annotate", "import", batch, "--into", into)
     assert "25 added, 0 updated, 0 unchanged" in first.output
+    written = into.stat().st_mtime_ns, into.read_bytes()
     again = invoke("annotate", "import", batch, "--into", into)
-    assert "0 added, 0 updated, 25 unchanged" in again.output
+    assert "0 added, 0 updated, 25 unchanged (file not rewritten)" in again.output
+    assert (into.stat().st_mtime_ns, into.read_bytes()) == written
+    (annotations / "unrelated.csv").unlink()
     stored = [json.loads(line) for line in into.read_text("utf-8").splitlines()]
     assert len(stored) == 25
     assert stored[0]["notes"] == "checked twice"
+    assert all(s["annotated_at"].startswith("20") for s in stored)
     assert all(set(s["labels"]) == set(truth[" ".join(s["text"].split())]) for s in stored)
 
     # nothing already exported is offered again
@@ -115,7 +122,7 @@ def test_a_bad_batch_is_refused_with_its_file_and_row(workdir, tmp_path, change,
     bad = tmp_path / "bad.csv"
     change(frame).to_csv(bad, index=False)
     with pytest.raises(AnnotationError, match=message):
-        read_batch(bad)
+        read_csv_batch(bad)
     with pytest.raises(AnnotationError):
         import_batch(bad, tmp_path / "into.jsonl")
     assert not (tmp_path / "into.jsonl").exists()

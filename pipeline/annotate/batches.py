@@ -1,131 +1,100 @@
-"""The annotation round trip: export the clauses the model is least sure of, import them back.
+"""The annotation round trip: pick the clauses worth annotating, import what annotators made of them.
 
 ``select_uncertain`` ranks clauses by how near their scores lie to the thresholds (the margin of
-the theme closest to its threshold) and takes them greedily, skipping any clause too similar
-(character n-gram cosine) to one already taken, so a batch is not many copies of one sentence.
-``export_batch`` writes the batch as CSV, one 0/1 column per theme pre-filled with the model's
-suggestion and a ``notes`` column, and the same rows as JSON Lines. ``import_batch`` checks a
-filled batch (unknown theme columns, values other than 0/1, edited text, repeated ids) and
-merges it into an annotation file, one record per clause text: importing the same batch again
-changes nothing.
+the theme closest to its threshold) and takes them greedily, leaving out clauses already
+annotated, clauses whose every score lies farther than ``max_margin`` from its threshold (the
+model is sure of them), and clauses too like one already taken. Texts are compared in their
+folded form (:func:`pipeline.text.fold.fold`: lower case, Chinese in Simplified characters), so
+the Traditional and the Simplified printing of one sentence count as one. The returned
+:class:`Selection` says how many clauses each rule left out, so an empty batch comes with its
+reason. The batch itself is written by :mod:`pipeline.annotate.formats`.
+
+``import_batch`` reads an annotated batch in any of those formats and merges it into an
+annotation file (JSON Lines), one record per clause text and annotator, keeping who annotated
+and when: a second import of the same batch changes nothing and leaves the file untouched.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from pipeline.annotate.records import AnnotationError, read_records, validate
+from pipeline.annotate.formats import normal, read_annotations
+from pipeline.annotate.records import AnnotationError, validate
+from pipeline.text.fold import fold
 from pipeline.themes.taxonomy import load_taxonomy
 
-BASE_COLUMNS = ["clause_id", "doc_id", "lang", "heading", "text", "text_sha1", "suggested", "notes"]
+
+def fold_key(text: str) -> str:
+    """The key under which two printings of one clause are the same clause."""
+    return normal(fold(str(text)))
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha1(" ".join(str(text).split()).encode("utf-8")).hexdigest()[:12]
+@dataclass
+class Selection:
+    """The clauses chosen for a batch, and how many each rule left out."""
 
+    rows: list[dict] = field(default_factory=list)
+    clauses: int = 0
+    annotated: int = 0
+    certain: int = 0
+    duplicates: int = 0
+    max_margin: float = 1.0
 
-def normal(text: str) -> str:
-    return " ".join(str(text).split())
+    def reason(self) -> str:
+        """Why the batch is smaller than asked (empty when nothing was left out)."""
+        parts = []
+        if self.clauses == 0:
+            return "no clauses in the input (too few clauses to choose from)"
+        if self.annotated:
+            parts.append(f"{self.annotated} already annotated")
+        if self.certain:
+            parts.append(f"{self.certain} with every theme score farther than {self.max_margin:g} from its "
+                         "threshold (the model is sure of them; raise --max-margin to include them)")
+        if self.duplicates:
+            parts.append(f"{self.duplicates} near-duplicates of chosen clauses (other printings included)")
+        return "; ".join(parts)
 
 
 def select_uncertain(rows: list[dict], thresholds: np.ndarray, n: int, max_similarity: float = 0.7,
-                     exclude: set[str] | None = None) -> list[dict]:
-    """Up to ``n`` rows (with ``scores``), least certain first, none too like another."""
+                     exclude: set[str] | None = None, max_margin: float = 0.3) -> Selection:
+    """Up to ``n`` rows (with ``scores``), least certain first, none too like another.
+
+    ``exclude`` holds the :func:`fold_key` of clauses already annotated.
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     themes = load_taxonomy().ids
     exclude = exclude or set()
-    candidates = [r for r in rows if normal(r["text"]) not in exclude]
-    if not candidates:
-        return []
-    scores = np.array([[r["scores"][t] for t in themes] for r in candidates])
+    selection = Selection(clauses=len(rows), max_margin=max_margin)
+    keys = [fold_key(r["text"]) for r in rows]
+    fresh = [i for i, k in enumerate(keys) if k not in exclude]
+    selection.annotated = len(rows) - len(fresh)
+    if not fresh:
+        return selection
+    scores = np.array([[rows[i]["scores"][t] for t in themes] for i in fresh])
     margin = np.abs(scores - np.asarray(thresholds)).min(axis=1)
-    order = np.argsort(margin, kind="stable")
-    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit_transform([r["text"] for r in candidates])
+    near = margin <= max_margin
+    selection.certain = int((~near).sum())
+    candidates = [(fresh[j], float(margin[j])) for j in np.argsort(margin, kind="stable") if near[j]]
+    if not candidates:
+        return selection
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit_transform([keys[i] for i, _ in candidates])
     chosen: list[int] = []
-    seen_texts: set[str] = set()
-    for i in order:
-        key = normal(candidates[i]["text"])
-        if key in seen_texts:
-            continue
-        if chosen and (vectors[chosen] @ vectors[i].T).max() > max_similarity:
-            continue
-        chosen.append(int(i))
-        seen_texts.add(key)
+    seen: set[str] = set()
+    for position, (i, m) in enumerate(candidates):
         if len(chosen) >= n:
             break
-    return [dict(candidates[i], margin=float(margin[i])) for i in chosen]
-
-
-def export_batch(rows: list[dict], out: str | Path) -> tuple[Path, Path]:
-    """Write the batch as CSV (for a spreadsheet) and JSON Lines; return both paths."""
-    themes = load_taxonomy().ids
-    records = []
-    for r in rows:
-        suggested = list(r.get("labels") or [])
-        record = {"clause_id": r.get("clause_id"), "doc_id": r.get("doc_id"), "lang": r.get("lang"),
-                  "heading": r.get("heading"), "text": r["text"], "text_sha1": text_hash(r["text"]),
-                  "suggested": ", ".join(suggested), "notes": ""}
-        record.update({t: int(t in suggested) for t in themes})
-        records.append(record)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    csv_path = out.with_suffix(".csv")
-    jsonl_path = out.with_suffix(".jsonl")
-    pd.DataFrame(records, columns=BASE_COLUMNS + themes).to_csv(csv_path, index=False)
-    with open(jsonl_path, "w", encoding="utf-8") as f:
-        for record in records:
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return csv_path, jsonl_path
-
-
-def read_batch(path: str | Path) -> list[dict]:
-    """The annotated rows of a filled batch, checked; :class:`AnnotationError` names file and row."""
-    path = Path(path)
-    themes = load_taxonomy().ids
-    if path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        rows, first = frame.to_dict("records"), 2
-        columns = list(frame.columns)
-    else:
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        first = 1
-        columns = sorted({k for r in rows for k in r})
-    unknown = [c for c in columns if c not in BASE_COLUMNS and c not in themes and c != "margin"]
-    if unknown:
-        raise AnnotationError(f"{path}: unknown theme column(s) {unknown}; the themes are {themes}")
-    missing = [t for t in themes if t not in columns]
-    if missing:
-        raise AnnotationError(f"{path}: theme column(s) missing: {missing}")
-    out, ids = [], {}
-    for number, row in enumerate(rows, first):
-        where = f"{path}:{number}"
-        text = str(row.get("text") or "")
-        if not text.strip():
-            raise AnnotationError(f"{where}: empty text")
-        if row.get("text_sha1") and text_hash(text) != row["text_sha1"]:
-            raise AnnotationError(f"{where}: the text was edited after export; annotate the clause as exported")
-        key = row.get("clause_id") or text_hash(text)
-        if key in ids:
-            raise AnnotationError(f"{where}: clause {key} is already on line {ids[key]}")
-        ids[key] = number
-        labels = []
-        for theme in themes:
-            value = str(row.get(theme, "")).strip()
-            if value in ("1", "1.0", "x", "X", "True", "true"):
-                labels.append(theme)
-            elif value not in ("0", "0.0", "", "False", "false"):
-                raise AnnotationError(f"{where}: column {theme}: '{value}' is not 0 or 1")
-        out.append({"text": text, "labels": labels, "lang": row.get("lang") or None, "doc_id": row.get("doc_id") or None,
-                    "heading": row.get("heading") or None, "notes": row.get("notes") or None,
-                    "clause_id": row.get("clause_id") or None})
-    return out
+        if keys[i] in seen or (chosen and (vectors[chosen] @ vectors[position].T).max() > max_similarity):
+            selection.duplicates += 1
+            continue
+        chosen.append(position)
+        seen.add(keys[i])
+        selection.rows.append(dict(rows[i], margin=m))
+    return selection
 
 
 @dataclass
@@ -133,49 +102,64 @@ class ImportResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    written: bool = False
 
 
-def import_batch(path: str | Path, into: str | Path, others: list[Path] | None = None) -> ImportResult:
-    """Merge a filled batch into the annotation file ``into`` (JSON Lines, one record per text).
+def _read_store(into: Path) -> dict[tuple[str, str], dict]:
+    """The records of an annotation file, keyed by (clause text, annotator), as they were written."""
+    records: dict[tuple[str, str], dict] = {}
+    if not into.exists():
+        return records
+    raw = []
+    for number, line in enumerate(into.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                raw.append(dict(json.loads(line), _line=number))
+            except json.JSONDecodeError as err:
+                raise AnnotationError(f"{into}:{number}: invalid JSON ({err.msg})") from None
+    validate(raw, str(into))
+    for record in raw:
+        record.pop("_line")
+        records[(normal(record["text"]), record.get("annotator") or "")] = record
+    return records
 
-    A clause already in ``into`` with the same labels is left alone; with other labels it is
-    updated (the newer annotation wins). A clause annotated differently in one of ``others``
-    (the other annotation files) is an error, since training would have to pick one.
+
+def import_batch(path: str | Path, into: str | Path, fmt: str | None = None,
+                 annotator: str | None = None) -> ImportResult:
+    """Merge the annotations of ``path`` into the annotation file ``into`` (JSON Lines).
+
+    One record per (clause text, annotator): an annotation already there with the same labels
+    is left alone, with other labels it replaces the record (the newer annotation wins).
+    ``annotator`` names the annotator of annotations that carry none. ``into`` is rewritten
+    only when something changed. Every record keeps ``annotator`` and ``annotated_at``.
     """
-    into = Path(into)
-    batch = read_batch(path)
-    existing: dict[str, dict] = {}
-    if into.exists():  # kept whole, every field as it was written
-        raw = read_records(into)
-        validate(raw, str(into))
-        for record in raw:
-            existing[normal(record["text"])] = {k: v for k, v in record.items() if k != "_line"}
-    elsewhere: dict[str, tuple[list, str]] = {}
-    for other in others or []:
-        if other.resolve() != into.resolve() and other.exists():
-            for record in validate(read_records(other), str(other)):
-                elsewhere[normal(record["text"])] = (record["labels"], record["_where"])
-    order = load_taxonomy().ids
+    path, into = Path(path), Path(into)
+    if into.suffix != ".jsonl":
+        raise AnnotationError(f"{into}: the annotation file must be JSON Lines (.jsonl)")
+    if into.exists() and path.resolve() == into.resolve():
+        raise AnnotationError(f"{path}: the batch and the annotation file are the same file")
+    batch = read_annotations(path, fmt)
+    existing = _read_store(into)
     result = ImportResult()
     for row in batch:
-        key = normal(row["text"])
-        row["labels"] = sorted(row["labels"], key=order.index)
-        if key in elsewhere and elsewhere[key][0] != row["labels"]:
-            raise AnnotationError(f"{path}: '{row['text'][:60]}' is annotated differently in {elsewhere[key][1]} "
-                                  f"({elsewhere[key][0]} vs {row['labels']})")
-        record = {k: v for k, v in row.items() if v is not None}
-        if key not in existing:
+        row["annotator"] = row["annotator"] or annotator
+        key = (normal(row["text"]), row["annotator"] or "")
+        record = {k: v for k, v in row.items() if v is not None and not (k == "adjudicated" and not v)}
+        old = existing.get(key)
+        if old is None:
             existing[key] = record
             result.added += 1
-        elif existing[key]["labels"] != row["labels"]:
-            existing[key] = {**existing[key], **record}
+        elif old["labels"] != row["labels"] or bool(old.get("adjudicated")) != row["adjudicated"]:
+            existing[key] = {**old, **record}
             result.updated += 1
         else:
             result.unchanged += 1
-    into.parent.mkdir(parents=True, exist_ok=True)
-    tmp = into.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        for record in existing.values():
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    tmp.replace(into)
+    if result.added or result.updated:
+        into.parent.mkdir(parents=True, exist_ok=True)
+        tmp = into.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            for record in existing.values():
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        tmp.replace(into)
+        result.written = True
     return result

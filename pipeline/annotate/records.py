@@ -5,6 +5,12 @@ the WAIE passage format (``waie-150.json``: each principle's definition passage,
 through the crosswalk), into one :class:`datasets.Dataset` with the columns ``text``,
 ``labels``, ``lang``, ``doc_id``, ``heading`` and ``source`` (the file). Every problem is an
 :class:`AnnotationError` that names the file and the line (or row).
+
+A clause annotated more than once (several annotators, or several files) gets one label set by
+:func:`resolve_labels`: an adjudicated record (``"adjudicated": true``) first; else, when the
+records name distinct annotators, the majority: a theme is kept when more than half of the
+clause's annotators gave it (a tie leaves it out; ``govthemes agreement`` lists such clauses
+for adjudication); records that disagree without naming distinct annotators are an error.
 """
 
 from __future__ import annotations
@@ -114,43 +120,59 @@ def validate(records: list[dict], source: str) -> list[dict]:
             "doc_id": str(record.get("doc_id") or f"{source}#{record.get('_line')}"),
             "heading": record.get("heading") or None,
             "source": source,
+            "annotator": str(record["annotator"]) if record.get("annotator") not in (None, "") else None,
+            "adjudicated": record.get("adjudicated") in (True, 1, "true", "True", "1"),
             "_where": where,
         })
     return out
 
 
-def check_conflicts(records: list[dict]) -> None:
-    """The same text with different labels is an error naming both places."""
-    first: dict[str, dict] = {}
-    for record in records:
-        key = " ".join(record["text"].split())
-        seen = first.setdefault(key, record)
-        if seen is not record and seen["labels"] != record["labels"]:
-            raise AnnotationError(
-                f"{record['_where']}: the same text as {seen['_where']} with other labels "
-                f"({record['labels']} vs {seen['labels']})"
-            )
+def resolve_labels(records: list[dict]) -> list[dict]:
+    """One record per clause text (the first seen), with the label set of the documented rule.
 
-
-def load_annotations(paths: Iterable[str | Path], deduplicate: bool = True):
-    """All annotated clauses of ``paths`` as a ``datasets.Dataset`` (see the module docstring).
-
-    The same text in several files is kept once (with the labels checked to agree).
+    Per text: the adjudicated record's labels (adjudicated records that disagree are an error);
+    else, if all records agree, theirs; else, if every record names an annotator and no
+    annotator appears twice, the themes more than half of them gave; else an error naming
+    both places.
     """
+    order = load_taxonomy().ids
+    groups: dict[str, list[dict]] = {}
+    for record in records:
+        groups.setdefault(" ".join(record["text"].split()), []).append(record)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        judged = [r for r in group if r.get("adjudicated")]
+        if judged:
+            clash = next((r for r in judged if r["labels"] != judged[0]["labels"]), None)
+            if clash:
+                raise AnnotationError(f"{clash['_where']}: adjudicated differently in {judged[0]['_where']} "
+                                      f"({clash['labels']} vs {judged[0]['labels']})")
+            out.append(dict(first, labels=judged[0]["labels"]))
+            continue
+        other = next((r for r in group if r["labels"] != first["labels"]), None)
+        if other is None:
+            out.append(first)
+            continue
+        names = [r.get("annotator") for r in group]
+        if None in names or len(set(names)) < len(names):
+            raise AnnotationError(
+                f"{other['_where']}: the same text as {first['_where']} with other labels "
+                f"({other['labels']} vs {first['labels']}); name the annotators or adjudicate")
+        votes = {t: sum(t in r["labels"] for r in group) for t in order}
+        out.append(dict(first, labels=[t for t in order if 2 * votes[t] > len(group)]))
+    return out
+
+
+def load_annotations(paths: Iterable[str | Path]):
+    """All annotated clauses of ``paths`` as a ``datasets.Dataset`` (see the module docstring):
+    one row per clause text, labelled by :func:`resolve_labels`."""
     from datasets import Dataset
 
     records = []
     for path in paths:
         records.extend(validate(read_records(path), str(path)))
-    check_conflicts(records)
-    if deduplicate:
-        seen, unique = set(), []
-        for record in records:
-            key = " ".join(record["text"].split())
-            if key not in seen:
-                seen.add(key)
-                unique.append(record)
-        records = unique
+    records = resolve_labels(records)
     if not records:
         raise AnnotationError("no annotated clauses in " + ", ".join(str(p) for p in paths))
     return Dataset.from_list([{k: r[k] for k in COLUMNS} for r in records])

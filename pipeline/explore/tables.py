@@ -8,6 +8,9 @@
   theme (``score_privacy``, …);
 * documents: one row per document (``doc_id``), its metadata, its number of clauses and its
   theme profile: for each theme, the share of its clauses that carry it.
+
+``long_table(clauses)`` turns the clause table into the long (tidy) form: one row per
+(clause, theme) with ``score`` and ``label`` (``govthemes export-long``).
 """
 
 from __future__ import annotations
@@ -58,6 +61,24 @@ def document_table(clauses: pd.DataFrame) -> pd.DataFrame:
     docs = meta.join(profile)
     docs.insert(0, "clauses", grouped.size())
     return docs.reset_index()
+
+
+def long_table(clauses: pd.DataFrame, text: bool = True) -> pd.DataFrame:
+    """One row per (clause, theme): the clause's metadata, ``theme``, ``score`` and ``label`` (0/1),
+    clauses in their order and themes in taxonomy order."""
+    themes = load_taxonomy().ids
+    keys = [c for c in ("clause_id", "doc_id", *METADATA, "heading") if c in clauses]
+    if text and "text" in clauses:
+        keys.append("text")
+    base = clauses[keys].reset_index(drop=True)
+    n = len(base)
+    out = base.loc[base.index.repeat(len(themes))].reset_index(drop=True)
+    out["theme"] = themes * n
+    scores = [clauses[f"score_{t}"].to_numpy(dtype=float) if f"score_{t}" in clauses else [float("nan")] * n
+              for t in themes]
+    out["score"] = pd.DataFrame(dict(zip(themes, scores, strict=True))).to_numpy().ravel()
+    out["label"] = clauses[themes].to_numpy(dtype=int).ravel()
+    return out
 
 
 def load_processed(path: str | Path = "data/processed") -> tuple[pd.DataFrame, pd.DataFrame]:

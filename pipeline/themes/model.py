@@ -145,24 +145,34 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def explain(self, text: str, top: int = 6) -> list[dict]:
         """For each theme: score, threshold, whether given, and the features that pushed it up."""
-        row = self.features_.transform([text]).tocsr()
+        return self.explain_many([text], top)[0]
+
+    def explain_many(self, texts, top: int = 6) -> list[list[dict]]:
+        """:meth:`explain` of each text, featurised in one pass (for reports of many clauses)."""
+        X = self.features_.transform(list(texts)).tocsr()
         names = self.features_.get_feature_names_out()
-        scores = self._scores((self.coef_, self.intercept_, self.constant_), row)[0]
+        scores = self._scores((self.coef_, self.intercept_, self.constant_), X)
+        learned = np.isnan(self.constant_)
         out = []
-        for k, theme in enumerate(self.themes_):
-            pushes = []
-            if np.isnan(self.constant_[k]):
-                contrib = row.multiply(self.coef_[k]).tocsr()
-                for i in np.argsort(-contrib.data):
-                    term = _readable(names[contrib.indices[i]])
-                    if contrib.data[i] <= 0 or len(pushes) >= top:
-                        break
-                    if term and term not in (t for t, _ in pushes):
-                        pushes.append((term, round(float(contrib.data[i]), 3)))
-            out.append({"theme": theme, "score": round(float(scores[k]), 4),
-                        "threshold": round(float(self.thresholds_[k]), 4),
-                        "label": bool(scores[k] >= self.thresholds_[k]), "terms": pushes})
-        return sorted(out, key=lambda d: -d["score"])
+        for r, row_scores in enumerate(scores):
+            start, end = X.indptr[r], X.indptr[r + 1]
+            columns = X.indices[start:end]
+            contributions = self.coef_[:, columns] * X.data[start:end]  # themes × the row's features
+            entries = []
+            for k, theme in enumerate(self.themes_):
+                pushes = []
+                if learned[k]:
+                    for i in np.argsort(-contributions[k]):
+                        if contributions[k, i] <= 0 or len(pushes) >= top:
+                            break
+                        term = _readable(names[columns[i]])
+                        if term and term not in (t for t, _ in pushes):
+                            pushes.append((term, round(float(contributions[k, i]), 3)))
+                entries.append({"theme": theme, "score": round(float(row_scores[k]), 4),
+                                "threshold": round(float(self.thresholds_[k]), 4),
+                                "label": bool(row_scores[k] >= self.thresholds_[k]), "terms": pushes})
+            out.append(sorted(entries, key=lambda d: -d["score"]))
+        return out
 
 
 def _featurise(cue_weight, min_df, train_texts, test_texts):
