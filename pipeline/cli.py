@@ -536,10 +536,13 @@ def explain(text, top, show_all, model_path):
 @main.command()
 @click.argument("clauses", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("data/processed/report.html"),
-              show_default=True, help="HTML page; its figures go in <name>_files/ beside it.")
+              show_default=True, help="The HTML page (self-contained: open it anywhere, offline).")
+@click.option("--terms/--no-terms", default=True, show_default=True,
+              help="Show the terms that drove each theme of each clause (runs the model's explanation).")
 @model_option
-def report(clauses, out, model_path):
-    """A static HTML report of labelled clauses (the output of `label`): summary, themes, model, plots."""
+def report(clauses, out, terms, model_path):
+    """An interactive HTML page of labelled clauses (the output of `label`): theme counts and shares by
+    issuer, document, year and language, co-occurrence; a click on a cell lists the clauses behind it."""
     from pipeline.explore.report import write_report
     from pipeline.io.store import ModelError, read_card
     from pipeline.themes.classify import DEFAULT_MODEL
@@ -549,11 +552,12 @@ def report(clauses, out, model_path):
         card.pop("_payload", None)
     except ModelError:
         card = None
+    model = _load(model_path) if terms else None
     try:
-        path = write_report(clauses, out, card)
+        path = write_report(clauses, out, card, model)
     except (FileNotFoundError, ValueError) as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"report: {path}", err=True)
+    click.echo(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB)", err=True)
 
 
 ANNOTATIONS = Path("data/processed/annotations")
