@@ -128,17 +128,6 @@ def test_a_bad_batch_is_refused_with_its_file_and_row(workdir, tmp_path, change,
     assert not (tmp_path / "into.jsonl").exists()
 
 
-def test_the_report_has_the_summary_the_themes_the_model_and_the_plots(workdir):
-    out = workdir / "report" / "report.html"
-    invoke("report", workdir / "clauses.parquet", "-o", out, "--model", workdir / "model")
-    page = out.read_text(encoding="utf-8")
-    for heading in ("<h2>Corpus</h2>", "<h2>Themes</h2>", "<h2>The model</h2>"):
-        assert heading in page
-    images = sorted((workdir / "report" / "report_files").glob("*.png"))
-    assert len(images) == 6 and all(p.stat().st_size > 10_000 for p in images)
-    assert all(f"report_files/{p.name}" in page for p in images)
-
-
 def test_evaluate_shows_the_change_from_the_previous_model_per_theme(tmp_path):
     records = [json.loads(line) for line in SEEDS.read_text("utf-8").splitlines()]
     old = tmp_path / "old.jsonl"
@@ -155,3 +144,280 @@ def test_evaluate_shows_the_change_from_the_previous_model_per_theme(tmp_path):
         assert re.search(rf"^{theme}\s+\d\.\d{{3}}\s+\d\.\d{{3}}\s+[+-]\d\.\d{{3}}$", result.output, re.M)
     report = json.loads((tmp_path / "report.json").read_text())
     assert set(report["systems"]) == {"model", "cue_terms", "tfidf_svc", "previous"}
+
+
+# -- the annotation tools' formats --------------------------------------------------------
+
+def truth_of(text: str) -> list[str]:
+    """The sample annotations stand in for the annotators."""
+    truth = {" ".join(r["text"].split()): r["labels"] for r in map(json.loads, SEEDS.read_text("utf-8").splitlines())}
+    return truth[" ".join(text.split())]
+
+
+def label_studio_export(tasks: Path, out: Path) -> Path:
+    """What Label Studio's JSON export holds after two users annotated every task: each task with
+    its annotations (``completed_by``, ``result`` of ``choices``, times), one of them cancelled."""
+    exported = []
+    for n, task in enumerate(json.loads(tasks.read_text("utf-8")), 1):
+        labels = truth_of(task["data"]["text"])
+        annotations = []
+        for user, choices in ((7, labels), (9, labels if n % 3 else labels[:-1] or ["privacy"])):
+            annotations.append({
+                "id": 100 * n + user, "completed_by": user, "was_cancelled": False, "ground_truth": False,
+                "result": [{"value": {"choices": choices}, "id": f"r{n}", "from_name": "themes", "to_name": "text",
+                            "type": "choices", "origin": "manual"}],
+                "created_at": f"2026-01-0{1 + user % 5}T10:00:00.000000Z",
+                "updated_at": f"2026-01-0{1 + user % 5}T10:05:00.000000Z", "lead_time": 12.5, "task": n})
+        annotations.append({"id": 100 * n + 1, "completed_by": 11, "was_cancelled": True, "result": [],
+                            "created_at": "2026-01-02T10:00:00Z", "task": n})
+        exported.append({"id": n, "data": task["data"], "annotations": annotations, "predictions": task["predictions"],
+                         "meta": {}, "created_at": "2026-01-01T09:00:00Z", "inner_id": n, "project": 3})
+    out.write_text(json.dumps(exported, ensure_ascii=False), "utf-8")
+    return out
+
+
+def argilla_export(folder: Path, out: Path) -> Path:
+    """Argilla's exported records (``dataset.records.to_json``), made by Argilla's own SDK from the
+    records we wrote, with one response per record by one user."""
+    rg = pytest.importorskip("argilla", reason="argilla (a dev dependency) is needed to make its export")
+    records = []
+    for data in json.loads((folder / "records.json").read_text("utf-8")):
+        record = rg.Record.from_dict(data)
+        record.responses.add(rg.Response("themes", truth_of(data["fields"]["text"]),
+                                         user_id="00000000-0000-0000-0000-00000000000a"))
+        records.append(record.to_dict())
+    out.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    return out
+
+
+def doccano_export(batch: Path, out: Path) -> Path:
+    """doccano's export of a text classification project for one user (``alice.jsonl``)."""
+    lines = []
+    for n, line in enumerate(batch.read_text("utf-8").splitlines(), 1):
+        row = json.loads(line)
+        lines.append(json.dumps({"id": n, **row, "label": truth_of(row["text"]), "Comments": []}, ensure_ascii=False))
+    out.write_text("\n".join(lines) + "\n", "utf-8")
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["label-studio", "argilla", "doccano"])
+def test_a_round_trip_through_each_tool_keeps_who_and_when_and_changes_the_model(workdir, tmp_path, fmt):
+    invoke("annotate", "export", RAW, "-n", 20, "-o", tmp_path / "batch", "--format", fmt, "--model", workdir / "model",
+           "--annotations", tmp_path / "none", "--workers", 1)
+    if fmt == "label-studio":
+        tasks = json.loads((tmp_path / "batch.json").read_text("utf-8"))
+        assert len(tasks) == 20 and all(0 <= t["predictions"][0]["score"] <= 0.3 for t in tasks)
+        config = (tmp_path / "batch.label_config.xml").read_text("utf-8")
+        assert all(f'value="{t}"' in config for t in THEMES)
+        export = label_studio_export(tmp_path / "batch.json", tmp_path / "project-3-at-2026.json")
+    elif fmt == "argilla":
+        records = json.loads((tmp_path / "batch.argilla" / "records.json").read_text("utf-8"))
+        assert len(records) == 20
+        suggestion = next(r["suggestions"]["themes"] for r in records if r["suggestions"])
+        assert len(suggestion["score"]) == len(suggestion["value"])
+        export = argilla_export(tmp_path / "batch.argilla", tmp_path / "records.json")
+    else:
+        assert len((tmp_path / "batch.jsonl").read_text("utf-8").splitlines()) == 20
+        export = doccano_export(tmp_path / "batch.jsonl", tmp_path / "alice.jsonl")
+
+    into = tmp_path / "annotations" / "imported.jsonl"
+    result = invoke("annotate", "import", export, "--into", into)
+    per_clause = 2 if fmt == "label-studio" else 1  # two users in the Label Studio project; cancelled skipped
+    assert f"{20 * per_clause} added, 0 updated, 0 unchanged" in result.output
+    assert "0 added, 0 updated" in invoke("annotate", "import", export, "--into", into).output
+    stored = [json.loads(line) for line in into.read_text("utf-8").splitlines()]
+    who = {"label-studio": {"7", "9"}, "argilla": {"00000000-0000-0000-0000-00000000000a"}, "doccano": {"alice"}}[fmt]
+    assert {s["annotator"] for s in stored} == who
+    assert all(re.match(r"\d{4}-\d\d-\d\dT", s["annotated_at"]) for s in stored)
+    if fmt == "label-studio":
+        assert {s["annotated_at"] for s in stored} == {"2026-01-03T10:05:00.000000Z", "2026-01-05T10:05:00.000000Z"}
+
+    # training sees one label set per clause (the majority; a tie leaves the theme out)
+    data = load_annotations([into])
+    assert len(data) == 20
+    for text, labels in zip(data["text"], data["labels"], strict=True):
+        expected = truth_of(text)
+        assert set(labels) <= set(expected) and len(labels) >= len(expected) - 1
+
+    # retraining with them changes the model
+    half = tmp_path / "half.jsonl"
+    half.write_text("".join(line + "\n" for line in SEEDS.read_text("utf-8").splitlines()
+                            if not json.loads(line)["doc_id"].startswith("004")), "utf-8")
+    invoke("train", half, into, "-o", tmp_path / "retrained", "--no-evaluate")
+    from pipeline.io.store import load_model
+
+    before, after = load_model(workdir / "model"), load_model(tmp_path / "retrained")
+    probe = list(data["text"][:10])
+    assert not np.allclose(before.predict_scores(probe), after.predict_scores(probe))
+
+
+def test_the_argilla_files_load_in_argillas_own_sdk(workdir, tmp_path):
+    """Settings and records read by Argilla 2.x's SDK (its client needs a server: a stand-in answers
+    the one call it makes when it starts, who is logged in)."""
+    rg = pytest.importorskip("argilla", reason="argilla (a dev dependency) validates the files")
+    import httpx
+
+    def server(request):
+        return httpx.Response(200, json={"id": "00000000-0000-0000-0000-000000000001", "username": "test",
+                                         "role": "owner", "first_name": "t", "last_name": None, "api_key": "k",
+                                         "inserted_at": "2026-01-01T00:00:00", "updated_at": "2026-01-01T00:00:00"})
+
+    rg.Argilla(api_url="http://argilla.invalid", api_key="offline", mounts={"all://": httpx.MockTransport(server)})
+    invoke("annotate", "export", RAW, "-n", 10, "-o", tmp_path / "batch", "--format", "argilla", "--annotators", 3,
+           "--model", workdir / "model", "--annotations", tmp_path / "none", "--workers", 1)
+    folder = tmp_path / "batch.argilla"
+    settings = rg.Settings.from_json(folder / ".argilla" / "settings.json")
+    assert settings.questions["themes"].labels == THEMES
+    assert settings.distribution.min_submitted == 3
+    from argilla._models import DatasetModel
+
+    assert DatasetModel(**json.loads((folder / ".argilla" / "dataset.json").read_text("utf-8"))).name
+    for data in json.loads((folder / "records.json").read_text("utf-8")):
+        record = rg.Record.from_dict(data)
+        assert record.fields["text"] == data["fields"]["text"]
+        if data["suggestions"]:
+            assert record.suggestions["themes"].value == data["suggestions"]["themes"]["value"]
+
+
+def test_the_label_studio_files_pass_label_studios_own_checks(workdir, tmp_path):
+    sdk = pytest.importorskip("label_studio_sdk.label_interface", reason="label-studio-sdk is not installed "
+                              "(it pins numpy below the project's; run in its own venv to check)")
+    invoke("annotate", "export", RAW, "-n", 10, "-o", tmp_path / "batch", "--format", "label-studio",
+           "--model", workdir / "model", "--annotations", tmp_path / "none", "--workers", 1)
+    interface = sdk.LabelInterface((tmp_path / "batch.label_config.xml").read_text("utf-8"))
+    for task in json.loads((tmp_path / "batch.json").read_text("utf-8")):
+        assert all(interface.validate_prediction(p) for p in task["predictions"])
+
+
+def test_several_annotators_get_the_same_clauses(workdir, tmp_path):
+    invoke("annotate", "export", RAW, "-n", 8, "-o", tmp_path / "batch.csv", "--annotators", "ann,bo",
+           "--model", workdir / "model", "--annotations", tmp_path / "none", "--workers", 1)
+    ann, bo = (pd.read_csv(tmp_path / f"batch.{n}.csv", dtype=str, keep_default_na=False) for n in ("ann", "bo"))
+    assert list(ann["text"]) == list(bo["text"]) and len(ann) == 8
+    assert set(ann["annotator"]) == {"ann"} and set(bo["annotator"]) == {"bo"}
+
+
+def test_an_export_says_why_nothing_qualifies(workdir, tmp_path):
+    def refused(*args):
+        result = CliRunner().invoke(main, ["annotate", "export", str(RAW), "-o", str(tmp_path / "b.csv"), "--model",
+                                           str(workdir / "model"), "--workers", "1", *map(str, args)])
+        assert result.exit_code != 0 and not (tmp_path / "b.csv").exists()
+        return result.output
+
+    assert "102 already annotated" in refused("--annotations", SEEDS.parent)
+    assert "farther than 0 from its threshold" in refused("--annotations", tmp_path / "none", "--max-margin", 0)
+
+
+def test_two_printings_of_one_sentence_are_one_clause():
+    from pipeline.annotate.batches import select_uncertain
+
+    scores = dict.fromkeys(THEMES, 0.5)
+    rows = [{"text": "各國應當加強人工智能安全治理。", "scores": scores},   # made-up, Traditional
+            {"text": "各国应当加强人工智能安全治理。", "scores": scores},   # the same, Simplified
+            {"text": "Every state should keep its promises on AI.", "scores": scores}]
+    selection = select_uncertain(rows, np.full(len(THEMES), 0.45), 10)
+    assert [r["text"] for r in selection.rows] == [rows[0]["text"], rows[2]["text"]]
+    assert selection.duplicates == 1
+    again = select_uncertain(rows, np.full(len(THEMES), 0.45), 10, exclude={"各国应当加强人工智能安全治理。"})
+    assert again.annotated == 2 and len(again.rows) == 1
+
+
+def test_one_label_set_per_clause_adjudicated_first_else_majority(tmp_path):
+    def write(name, *records):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+        return path
+
+    text = "Made-up clause: providers shall keep personal data safe."
+    a = write("a.jsonl", {"text": text, "labels": ["privacy", "safety"], "annotator": "a"})
+    b = write("b.jsonl", {"text": text, "labels": ["privacy"], "annotator": "b"})
+    c = write("c.jsonl", {"text": text, "labels": ["privacy", "safety"], "annotator": "c"})
+    assert load_annotations([a, b, c])["labels"] == [["privacy", "safety"]]   # 2 of 3
+    assert load_annotations([a, b])["labels"] == [["privacy"]]               # a tie leaves safety out
+    judged = write("j.jsonl", {"text": text, "labels": ["safety"], "annotator": "lead", "adjudicated": True})
+    assert load_annotations([a, b, c, judged])["labels"] == [["safety"]]
+    unnamed = write("u.jsonl", {"text": text, "labels": ["privacy"]})
+    with pytest.raises(AnnotationError, match="with other labels.*name the annotators or adjudicate"):
+        load_annotations([a, unnamed])
+
+
+# -- agreement ----------------------------------------------------------------------------
+
+def annotator_files(tmp_path, names, flip):
+    """One annotated CSV per annotator over the sample clauses; annotator k flips the sample's
+    answer where ``flip(k, clause, theme)``."""
+    records = [json.loads(line) for line in SEEDS.read_text("utf-8").splitlines()]
+    paths = []
+    for k, name in enumerate(names):
+        rows = []
+        for i, r in enumerate(records):
+            row = {"text": r["text"], "lang": r["lang"]}
+            row.update({t: int((t in r["labels"]) != flip(k, i, j)) for j, t in enumerate(THEMES)})
+            rows.append(row)
+        path = tmp_path / f"{name}.csv"
+        pd.DataFrame(rows).to_csv(path, index=False)
+        paths.append(path)
+    return paths, records
+
+
+def test_agreement_of_two_annotators_is_cohens_kappa_per_theme_and_language(tmp_path):
+    from sklearn.metrics import cohen_kappa_score
+
+    rng = np.random.default_rng(3)
+    noise = rng.random((2, 200, len(THEMES))) < 0.12
+    paths, records = annotator_files(tmp_path, ["ann", "bo"], lambda k, i, j: bool(noise[k, i, j]))
+    out = invoke("agreement", *paths, "--json", tmp_path / "agreement.json", "--threshold", 0.8).output
+    report = json.loads((tmp_path / "agreement.json").read_text("utf-8"))
+    assert report["statistic"] == "Cohen's kappa" and report["annotators"] == ["ann", "bo"]
+    Y = label_matrix([r["labels"] for r in records])
+    a, b = Y != noise[0, :len(records)], Y != noise[1, :len(records)]
+    for lang in ("all", "en", "zh"):
+        rows = [i for i, r in enumerate(records) if lang == "all" or r["lang"] == lang]
+        for j, theme in enumerate(THEMES):
+            expected = cohen_kappa_score(a[rows, j], b[rows, j]) if len(set(a[rows, j]) | set(b[rows, j])) > 1 else None
+            got = report["figures"][lang][theme]["value"]
+            assert (got is None and expected is None) or got == pytest.approx(expected, abs=1e-4), (lang, theme)
+        pooled = cohen_kappa_score(a[rows].ravel(), b[rows].ravel())
+        assert report["figures"][lang]["all themes"]["value"] == pytest.approx(pooled, abs=1e-4)
+    flagged = [t for t in THEMES if (report["figures"]["all"][t]["value"] or 0) < 0.8]
+    assert report["low"] == flagged and f"themes under 0.8: {', '.join(flagged)}" in out
+    assert len(report["disagreements"]) == int((a != b).sum())
+
+
+def test_agreement_of_three_annotators_is_krippendorffs_alpha(tmp_path):
+    krippendorff = pytest.importorskip("krippendorff", reason="krippendorff (a dev dependency) is the reference")
+    rng = np.random.default_rng(5)
+    noise = rng.random((3, 200, len(THEMES))) < 0.1
+    paths, records = annotator_files(tmp_path, ["ann", "bo", "cy"], lambda k, i, j: bool(noise[k, i, j]))
+    # one file holding every annotator: the same figures as one file per annotator
+    together = pd.concat([pd.read_csv(p).assign(annotator=p.stem) for p in paths])
+    together.to_csv(tmp_path / "all.csv", index=False)
+    invoke("agreement", tmp_path / "all.csv", "--json", tmp_path / "agreement.json")
+    report = json.loads((tmp_path / "agreement.json").read_text("utf-8"))
+    assert report["statistic"] == "Krippendorff's alpha" and report["annotators"] == ["ann", "bo", "cy"]
+    Y = label_matrix([r["labels"] for r in records])
+    data = np.stack([(Y != noise[k, :len(records)]).astype(float) for k in range(3)])
+    data[0, :10] = np.nan  # the figures take missing annotations too
+    for j, theme in enumerate(THEMES):
+        expected = krippendorff.alpha(reliability_data=np.stack([(Y != noise[k, :len(records)])[:, j] for k in range(3)])
+                                      .astype(float), level_of_measurement="nominal")
+        assert report["figures"]["all"][theme]["value"] == pytest.approx(expected, abs=1e-4)
+    from pipeline.annotate.agreement import krippendorff_alpha
+
+    for j in range(len(THEMES)):
+        assert krippendorff_alpha(data[:, :, j]) == pytest.approx(
+            krippendorff.alpha(reliability_data=data[:, :, j], level_of_measurement="nominal"))
+
+
+# -- the long export ----------------------------------------------------------------------
+
+def test_the_long_export_has_one_row_per_clause_and_theme(workdir, tmp_path):
+    invoke("export-long", workdir / "clauses.parquet", "-o", tmp_path / "long.csv")
+    long = pd.read_csv(tmp_path / "long.csv")
+    clauses, _ = load_processed(workdir / "clauses.parquet")
+    assert len(long) == len(clauses) * len(THEMES)
+    assert list(long["theme"][: len(THEMES)]) == THEMES
+    wide = clauses.set_index("clause_id")
+    for row in long.sample(50, random_state=0).itertuples():
+        assert row.label == int(wide.loc[row.clause_id, row.theme])
+        assert row.score == pytest.approx(wide.loc[row.clause_id, f"score_{row.theme}"], abs=1e-6)
