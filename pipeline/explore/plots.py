@@ -2,19 +2,65 @@
 
 Every function takes the tidy tables of :mod:`pipeline.explore.tables` and returns a matplotlib
 ``Figure`` with a title and labelled axes, so it reads without the code that made it.
+
+Chinese names are drawn in a CJK font when the machine has one (:func:`cjk_font`: Noto Sans CJK,
+Debian's ``fonts-noto-cjk``, or another common one; matplotlib falls back to it glyph by glyph).
+Without one, a name with Chinese characters is shown as ``zh name 1`` … and the figure's ``keys``
+map those stand-ins back to the names.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 
 from pipeline.themes.taxonomy import load_taxonomy
 
 THEMES = load_taxonomy().ids
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+                "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei", "Heiti SC", "Arial Unicode MS")
+_CJK_FILE = re.compile(r"cjk|wqy|wenquanyi|sourcehan|yahei|pingfang|simhei|notosanssc", re.I)
 
 
+@functools.cache
+def cjk_font() -> str | None:
+    """The name of a font with Chinese glyphs that matplotlib can use, or None.
+
+    Fonts installed after matplotlib built its font list are found on the system and added."""
+    def known():
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((n for n in CJK_FAMILIES if n in names), None) or next(
+            (n for n in sorted(names) if "CJK" in n and "Serif" not in n), None)
+
+    if known() is None:
+        for path in font_manager.findSystemFonts():
+            if _CJK_FILE.search(Path(path).name):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+    return known()
+
+
+def _fonts(plot):
+    """Draw ``plot`` with the CJK font as a fallback after the default font, where there is one."""
+    @functools.wraps(plot)
+    def wrapper(*args, **kwargs):
+        font = cjk_font()
+        if font is None:
+            return plot(*args, **kwargs)
+        with plt.rc_context({"font.family": [plt.rcParams["font.family"][0], font]}):
+            return plot(*args, **kwargs)
+    return wrapper
+
+
+@_fonts
 def theme_counts(clauses: pd.DataFrame) -> plt.Figure:
     """Clauses per theme, by language."""
     counts = clauses.groupby("lang")[THEMES].sum().T.loc[THEMES]
@@ -29,6 +75,7 @@ def theme_counts(clauses: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+@_fonts
 def share_by(clauses: pd.DataFrame, by: str, top: int = 12) -> plt.Figure:
     """Heatmap: for each value of ``by`` (issuer, year, lang), the share of its clauses per theme."""
     data = clauses.dropna(subset=[by])
@@ -42,6 +89,7 @@ def share_by(clauses: pd.DataFrame, by: str, top: int = 12) -> plt.Figure:
     return fig
 
 
+@_fonts
 def document_heatmap(documents: pd.DataFrame, top: int = 30) -> plt.Figure:
     """Documents × themes: each document's theme profile (share of its clauses)."""
     docs = documents.sort_values("clauses", ascending=False).head(top)
@@ -49,6 +97,7 @@ def document_heatmap(documents: pd.DataFrame, top: int = 30) -> plt.Figure:
     return _heatmap(table, f"Theme profile of the {len(table)} largest documents (share of clauses)", "share")
 
 
+@_fonts
 def cooccurrence(clauses: pd.DataFrame) -> plt.Figure:
     """How often two themes are given to the same clause (counts; diagonal: the theme alone)."""
     X = clauses[THEMES].to_numpy(dtype=int)
@@ -56,6 +105,7 @@ def cooccurrence(clauses: pd.DataFrame) -> plt.Figure:
     return _heatmap(table, "Themes given to the same clause (clause counts)", "clauses", fmt="d")
 
 
+@_fonts
 def compare_documents(documents: pd.DataFrame, a: str, b: str) -> plt.Figure:
     """Side-by-side theme profiles of two documents."""
     rows = documents.set_index("doc_id").loc[[a, b], THEMES].T
@@ -87,11 +137,11 @@ def _heatmap(table: pd.DataFrame, title: str, label: str, fmt: str = ".2f") -> p
 
 
 def _ascii_labels(names: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Names a Latin font can draw: a name with Chinese characters becomes ``zh name 1`` …;
-    the returned dict maps those stand-ins back to the names."""
+    """Names the plot font can draw: without a CJK font, a name with Chinese characters becomes
+    ``zh name 1`` …; the returned dict maps those stand-ins back to the names."""
     out, keys = [], {}
     for name in names:
-        if any("\u3400" <= ch <= "\u9fff" for ch in name):
+        if cjk_font() is None and any("\u3400" <= ch <= "\u9fff" for ch in name):
             stand_in = f"zh name {len(keys) + 1}"
             keys[stand_in] = name
             out.append(stand_in)
