@@ -582,7 +582,7 @@ def annotate():
                    "(one file per annotator; for Argilla, that many responses per record).")
 @click.option("--annotations", type=click.Path(path_type=Path), default=ANNOTATIONS, show_default=True,
               help="Clauses annotated here (in either script) are not exported again.")
-@click.option("--max-margin", type=float, default=0.3, show_default=True,
+@click.option("--max-margin", type=float, default=0.4, show_default=True,
               help="Leave out clauses whose every theme score lies farther than this from its threshold.")
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores")
 @model_option

@@ -207,7 +207,7 @@ def test_a_round_trip_through_each_tool_keeps_who_and_when_and_changes_the_model
            "--annotations", tmp_path / "none", "--workers", 1)
     if fmt == "label-studio":
         tasks = json.loads((tmp_path / "batch.json").read_text("utf-8"))
-        assert len(tasks) == 20 and all(0 <= t["predictions"][0]["score"] <= 0.3 for t in tasks)
+        assert len(tasks) == 20 and all(0 <= t["predictions"][0]["score"] <= 0.4 for t in tasks)
         config = (tmp_path / "batch.label_config.xml").read_text("utf-8")
         assert all(f'value="{t}"' in config for t in THEMES)
         export = label_studio_export(tmp_path / "batch.json", tmp_path / "project-3-at-2026.json")

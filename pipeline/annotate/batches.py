@@ -60,7 +60,7 @@ class Selection:
 
 
 def select_uncertain(rows: list[dict], thresholds: np.ndarray, n: int, max_similarity: float = 0.7,
-                     exclude: set[str] | None = None, max_margin: float = 0.3) -> Selection:
+                     exclude: set[str] | None = None, max_margin: float = 0.4) -> Selection:
     """Up to ``n`` rows (with ``scores``), least certain first, none too like another.
 
     ``exclude`` holds the :func:`fold_key` of clauses already annotated.

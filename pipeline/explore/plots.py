@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.text import Text
 
 from pipeline.themes.taxonomy import load_taxonomy
 
@@ -48,19 +49,16 @@ def cjk_font() -> str | None:
     return known()
 
 
-def _fonts(plot):
-    """Draw ``plot`` with the CJK font as a fallback after the default font, where there is one."""
-    @functools.wraps(plot)
-    def wrapper(*args, **kwargs):
-        font = cjk_font()
-        if font is None:
-            return plot(*args, **kwargs)
-        with plt.rc_context({"font.family": [plt.rcParams["font.family"][0], font]}):
-            return plot(*args, **kwargs)
-    return wrapper
+def _finish(fig: plt.Figure) -> plt.Figure:
+    """Give every text of ``fig`` the CJK font as a fallback (where there is one), then lay it out."""
+    font = cjk_font()
+    if font is not None:
+        for text in fig.findobj(Text):
+            text.set_fontfamily([plt.rcParams["font.family"][0], font])
+    fig.tight_layout()
+    return fig
 
 
-@_fonts
 def theme_counts(clauses: pd.DataFrame) -> plt.Figure:
     """Clauses per theme, by language."""
     counts = clauses.groupby("lang")[THEMES].sum().T.loc[THEMES]
@@ -71,11 +69,9 @@ def theme_counts(clauses: pd.DataFrame) -> plt.Figure:
     ax.set_ylabel("")
     ax.set_title(f"Clauses per theme ({len(clauses)} clauses; a clause may carry several themes)")
     ax.legend(title="language")
-    fig.tight_layout()
-    return fig
+    return _finish(fig)
 
 
-@_fonts
 def share_by(clauses: pd.DataFrame, by: str, top: int = 12) -> plt.Figure:
     """Heatmap: for each value of ``by`` (issuer, year, lang), the share of its clauses per theme."""
     data = clauses.dropna(subset=[by])
@@ -89,7 +85,6 @@ def share_by(clauses: pd.DataFrame, by: str, top: int = 12) -> plt.Figure:
     return fig
 
 
-@_fonts
 def document_heatmap(documents: pd.DataFrame, top: int = 30) -> plt.Figure:
     """Documents × themes: each document's theme profile (share of its clauses)."""
     docs = documents.sort_values("clauses", ascending=False).head(top)
@@ -97,7 +92,6 @@ def document_heatmap(documents: pd.DataFrame, top: int = 30) -> plt.Figure:
     return _heatmap(table, f"Theme profile of the {len(table)} largest documents (share of clauses)", "share")
 
 
-@_fonts
 def cooccurrence(clauses: pd.DataFrame) -> plt.Figure:
     """How often two themes are given to the same clause (counts; diagonal: the theme alone)."""
     X = clauses[THEMES].to_numpy(dtype=int)
@@ -105,7 +99,6 @@ def cooccurrence(clauses: pd.DataFrame) -> plt.Figure:
     return _heatmap(table, "Themes given to the same clause (clause counts)", "clauses", fmt="d")
 
 
-@_fonts
 def compare_documents(documents: pd.DataFrame, a: str, b: str) -> plt.Figure:
     """Side-by-side theme profiles of two documents."""
     rows = documents.set_index("doc_id").loc[[a, b], THEMES].T
@@ -115,8 +108,7 @@ def compare_documents(documents: pd.DataFrame, a: str, b: str) -> plt.Figure:
     ax.set_ylabel("share of the document's clauses")
     ax.set_title("Emphasis of two documents, theme by theme")
     ax.set_xticklabels(THEMES, rotation=45, ha="right")
-    fig.tight_layout()
-    return fig
+    return _finish(fig)
 
 
 def _heatmap(table: pd.DataFrame, title: str, label: str, fmt: str = ".2f") -> plt.Figure:
@@ -132,8 +124,7 @@ def _heatmap(table: pd.DataFrame, title: str, label: str, fmt: str = ".2f") -> p
                     color="white" if v > 0.6 * top else "black")
     fig.colorbar(image, ax=ax, label=label)
     ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return _finish(fig)
 
 
 def _ascii_labels(names: list[str]) -> tuple[list[str], dict[str, str]]:
