@@ -52,11 +52,11 @@ def _heatmap(table: pd.DataFrame, names: list[str], title: str, kind: str, keys:
         names[i] = name if seen[name] == 1 else f"{name} #{seen[name]}"
     text = [[format(int(v) if fmt == "d" else v, fmt) if v else "" for v in row] for row in z]
     return {"data": [{"type": "heatmap", "z": z.round(4).tolist(), "x": list(table.columns), "y": names,
-                      "text": text, "texttemplate": "%{text}", "colorscale": "Blues", "showscale": False,
+                      "text": text, "texttemplate": "%{text}", "colorscale": "Blues", "reversescale": True, "showscale": False,
                       "hovertemplate": "%{y}<br>%{x}: %{z}<extra>click: the clauses</extra>"}],
             "layout": {"title": {"text": title}, "height": 180 + 22 * len(names),
-                       "margin": {"l": 260, "r": 20, "t": 50, "b": 110}, "yaxis": {"autorange": "reversed"},
-                       "xaxis": {"tickangle": -40}},
+                       "margin": {"l": 20, "r": 20, "t": 50, "b": 110},
+                       "yaxis": {"autorange": "reversed", "automargin": True}, "xaxis": {"tickangle": -40}},
             "kind": kind, "keys": keys}
 
 
@@ -173,12 +173,12 @@ TEMPLATE = """<!doctype html>
 body{font-family:/*FONT*/;margin:0;color:#222;background:#fafafa}
 header{padding:12px 24px;background:#1f3b57;color:#fff}header h1{margin:0;font-size:22px}
 header p{margin:4px 0 0;font-size:13px;opacity:.85}
-main{display:grid;grid-template-columns:minmax(0,3fr) minmax(360px,2fr);gap:16px;padding:16px}
+main{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:16px;padding:16px}
 .plots>div{background:#fff;margin-bottom:14px;border:1px solid #e3e3e3}
 aside{position:sticky;top:8px;align-self:start;max-height:calc(100vh - 16px);display:flex;flex-direction:column;
 background:#fff;border:1px solid #e3e3e3;padding:10px}
 aside .controls{display:flex;flex-wrap:wrap;gap:6px}aside input{flex:1 1 100%;padding:6px;font-size:14px}
-aside select{flex:1 1 45%;padding:4px}#filter{font-size:13px;color:#555;margin:8px 0}
+aside select{flex:1 1 40%;min-width:0;max-width:100%;padding:4px}#filter{font-size:13px;color:#555;margin:8px 0}
 #clauses{overflow-y:auto;flex:1}.clause{border-top:1px solid #eee;padding:8px 2px;font-size:14px}
 .clause .meta{font-size:12px;color:#666}.theme{display:inline-block;margin:3px 4px 0 0;padding:1px 6px;
 border-radius:3px;background:#e8eef5;font-size:12px}.theme.on{background:#1f77b4;color:#fff}
