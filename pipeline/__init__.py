@@ -9,7 +9,8 @@ nothing of ``io``, ``measure`` or ``cli``):
 - ``pipeline.themes``: ``taxonomy`` (``themes.json``), ``features``, ``model`` and ``classify``;
 - ``pipeline.io``: ``read`` (files to documents), ``output`` (rows to files), ``cache`` and
   ``store`` (model files);
-- ``pipeline.annotate``: annotation ``records`` and the ``batches`` annotators work on;
+- ``pipeline.annotate``: annotation ``records``, the ``batches`` annotators work on, their
+  ``formats`` (CSV, Label Studio, Argilla, doccano) and the ``agreement`` between annotators;
 - ``pipeline.explore``: ``tables``, ``plots`` and ``report`` for analysis;
 - ``pipeline.measure``: ``evaluate`` (themes), ``evaluate_segments`` (cleaning and
   segmentation against gold) and ``bench``;
