@@ -232,6 +232,15 @@ def test_a_round_trip_through_each_tool_keeps_who_and_when_and_changes_the_model
     assert all(re.match(r"\d{4}-\d\d-\d\dT", s["annotated_at"]) for s in stored)
     if fmt == "label-studio":
         assert {s["annotated_at"] for s in stored} == {"2026-01-03T10:05:00.000000Z", "2026-01-05T10:05:00.000000Z"}
+        # one export holding both users is enough to measure their agreement
+        assert "Cohen's kappa between 2 annotators (7, 9) on 20 clauses" in invoke("agreement", export).output
+        tasks = json.loads(export.read_text("utf-8"))
+        tasks[1]["annotations"][0]["result"][0]["value"]["choices"] = ["robots"]
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps(tasks), "utf-8")
+        refused = CliRunner().invoke(main, ["annotate", "import", str(bad), "--into", str(tmp_path / "x.jsonl")])
+        assert refused.exit_code != 0 and not (tmp_path / "x.jsonl").exists()
+        assert f"{bad}: task 2, annotation 207: unknown theme id(s) ['robots']" in refused.output
 
     # training sees one label set per clause (the majority; a tie leaves the theme out)
     data = load_annotations([into])
