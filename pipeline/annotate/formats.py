@@ -6,26 +6,26 @@ sort by confidence. Every reader returns the same *annotations*: one dict per (c
 annotator) with ``text``, ``labels``, ``annotator``, ``annotated_at``, ``adjudicated`` and the
 clause's ids, checked (unknown themes, edited text, empty text), errors naming file and place.
 
-==============  =======================================================================
-format          files (``OUT`` is the output path without its suffix)
-==============  =======================================================================
-``csv``         ``OUT.csv``: one 0/1 column per theme (pre-filled), ``notes``; ``OUT.jsonl``
-``label-studio`` ``OUT.json``: tasks with ``predictions`` (a ``choices`` result of the
-                suggested themes, ``score``); ``OUT.label_config.xml``: the labelling
-                interface (a multiple ``Choices`` of the 14 themes). Read back: Label
-                Studio's JSON export (annotator = ``completed_by``; ``ground_truth`` =
-                adjudicated; cancelled annotations are skipped).
-``argilla``     ``OUT.argilla/`` as Argilla 2.x's ``Dataset.to_disk`` lays it out
-                (``.argilla/settings.json``: a text field and a multi-label question
-                ``themes``; ``records.json``: records with a suggestion and one score per
-                suggested theme); load with ``rg.Dataset.from_disk``. Read back: the
-                records of ``dataset.records.to_json`` (annotator = the response's
-                ``user_id``), or such a folder.
-``doccano``     ``OUT.jsonl``: text classification lines ``{"text", "label", ...}`` (the
-                label pre-filled with the suggestion; the rest is kept as metadata). Read
-                back: doccano's export, one file per user (annotator = the ``annotator``
-                field, else the file's name).
-==============  =======================================================================
+================  =======================================================================
+format            files (``OUT`` is the output path without its suffix)
+================  =======================================================================
+``csv``           ``OUT.csv``: one 0/1 column per theme (pre-filled), ``notes``; ``OUT.jsonl``
+``label-studio``  ``OUT.json``: tasks with ``predictions`` (a ``choices`` result of the
+                  suggested themes, ``score``); ``OUT.label_config.xml``: the labelling
+                  interface (a multiple ``Choices`` of the 14 themes). Read back: Label
+                  Studio's JSON export (annotator = ``completed_by``; ``ground_truth`` =
+                  adjudicated; cancelled annotations are skipped).
+``argilla``       ``OUT.argilla/`` as Argilla 2.x's ``Dataset.to_disk`` lays it out
+                  (``.argilla/settings.json``: a text field and a multi-label question
+                  ``themes``; ``records.json``: records with a suggestion and one score per
+                  suggested theme); load with ``rg.Dataset.from_disk``. Read back: the
+                  records of ``dataset.records.to_json`` (annotator = the response's
+                  ``user_id``), or such a folder.
+``doccano``       ``OUT.jsonl``: text classification lines ``{"text", "label", ...}`` (the
+                  label pre-filled with the suggestion; the rest is kept as metadata). Read
+                  back: doccano's export, one file per user (annotator = the ``annotator``
+                  field, else the file's name).
+================  =======================================================================
 
 With several annotators, the csv, label-studio and doccano batches are written once per
 annotator (``OUT.<name>.csv`` …), and the Argilla dataset asks for that many submitted
@@ -364,7 +364,7 @@ def read_argilla(path: Path) -> list[dict]:
     out = []
     for n, record in enumerate(records, 1):
         where = f"{path}: record {record.get('id') or n}"
-        meta = {**(record.get("metadata") or {}), "clause_id": (record.get("metadata") or {}).get("clause_id")}
+        meta = record.get("metadata") or {}
         text = (record.get("fields") or {}).get("text")
         for response in (record.get("responses") or {}).get(QUESTION, []):
             if response.get("status") in ("discarded", "draft"):
