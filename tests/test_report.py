@@ -180,3 +180,13 @@ def test_ten_thousand_clauses_stay_under_10_mb_and_load_in_chromium(labelled, br
     assert errors(browser) == []
     browser.find_element("id", "search").send_keys("(9999)")
     assert shown(browser)[0] == 1
+
+
+def test_the_terms_of_many_clauses_are_those_of_each_clause_alone(labelled):
+    from pipeline.io.store import load_model
+
+    model = load_model(labelled / "model")
+    texts = list(pd.read_parquet(labelled / "clauses.parquet")["text"][:12])
+    together = model.explain_many(texts, 3)
+    assert together == [model.explain_many([t], 3)[0] for t in texts]
+    assert any(e["terms"] for entries in together for e in entries if e["label"])

@@ -153,6 +153,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         names = self.features_.get_feature_names_out()
         scores = self._scores((self.coef_, self.intercept_, self.constant_), X)
         learned = np.isnan(self.constant_)
+        readable: dict[int, str | None] = {}  # feature index -> term, once per call
         out = []
         for r, row_scores in enumerate(scores):
             start, end = X.indptr[r], X.indptr[r + 1]
@@ -165,7 +166,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                     for i in np.argsort(-contributions[k]):
                         if contributions[k, i] <= 0 or len(pushes) >= top:
                             break
-                        term = _readable(names[columns[i]])
+                        column = columns[i]
+                        if column not in readable:
+                            readable[column] = _readable(names[column])
+                        term = readable[column]
                         if term and term not in (t for t, _ in pushes):
                             pushes.append((term, round(float(contributions[k, i]), 3)))
                 entries.append({"theme": theme, "score": round(float(row_scores[k]), 4),
