@@ -15,6 +15,10 @@ PROJECT_ROOT = PACKAGE_DIR.parent  # the checkout (for an installed wheel: site-
 SHARED_ENV = "GOVTHEMES_SHARED"
 
 ANNOTATIONS_DIR = Path("data/processed/annotations")
+#: Where the default theme model is: inside the package of an installed wheel (the build copies
+#: ``models/default`` there, see setup.py), else ``models/default`` of the checkout.
+PACKAGED_MODEL = PACKAGE_DIR / "models" / "default"
+CHECKOUT_MODEL = PROJECT_ROOT / "models" / "default"
 
 # The licence of each source of training data, by the corpus folder (or annotation folder) it comes from.
 LICENCES = {
@@ -35,6 +39,11 @@ def shared_dir() -> Path:
         return Path(os.environ[SHARED_ENV])
     beside_checkout = PROJECT_ROOT.parent / "shared"
     return beside_checkout if beside_checkout.is_dir() else Path("..") / "shared"
+
+
+def default_model() -> Path:
+    """The folder of the default theme model: packaged in the wheel, else the checkout's ``models/default``."""
+    return PACKAGED_MODEL if PACKAGED_MODEL.is_dir() else CHECKOUT_MODEL
 
 
 def corpus(name: str) -> Path:
