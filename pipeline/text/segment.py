@@ -36,7 +36,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from pipeline.text.clean import LIST_MARKER
+from pipeline.text.patterns import LIST_MARKER
 
 BATCH_SEPARATOR = "\n\n"
 CLAUSE_PUNCT = [".", "!", "?", ";", "。", "！", "？", "；"]
