@@ -9,6 +9,10 @@ behind one step of the command line; their names and arguments stay stable acros
 - :func:`label_folder`: raw pages to a table of tagged clauses (``govthemes label``);
 - :func:`load_processed`: the tables of a file written by ``govthemes label``.
 
+In a spaCy pipeline, the same steps are the components ``govthemes_clause_boundaries``,
+``govthemes_sentence_ends``, ``govthemes_clauses`` and ``govthemes_themes``
+(:mod:`pipeline.spacy_components`).
+
 docs/api.md is this reference, rendered from the docstrings (a test keeps it in sync).
 """
 
