@@ -44,23 +44,25 @@ class Installed:
     def bin(self) -> Path:
         return self.venv / "bin"
 
-    def env(self) -> dict:
-        """The environment of a user's shell: no PYTHONPATH pointing into the checkout."""
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    def env(self, extra: dict | None = None) -> dict:
+        """The environment of a user's shell: no PYTHONPATH into the checkout, no GOVTHEMES_SHARED
+        unless ``extra`` sets it."""
+        drop = ("PYTHONPATH", "VIRTUAL_ENV", "GOVTHEMES_SHARED")
+        env = {k: v for k, v in os.environ.items() if k not in drop}
         env["PATH"] = f"{self.bin}{os.pathsep}{env.get('PATH', '')}"
-        return env
+        return {**env, **(extra or {})}
 
-    def run(self, *args, timeout: int = 120) -> subprocess.CompletedProcess:
+    def run(self, *args, timeout: int = 120, env: dict | None = None) -> subprocess.CompletedProcess:
         """Run a command of the environment (``python``, ``govthemes``) in ``workdir``."""
         command = [str(self.bin / args[0]), *map(str, args[1:])]
-        result = subprocess.run(command, cwd=self.workdir, env=self.env(), capture_output=True, text=True,
+        result = subprocess.run(command, cwd=self.workdir, env=self.env(env), capture_output=True, text=True,
                                 timeout=timeout)
         assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
         return result
 
-    def python_json(self, script: str, *args) -> object:
+    def python_json(self, script: str, *args, env: dict | None = None) -> object:
         """Run ``script`` with the environment's Python; it prints one JSON value last."""
-        return json.loads(self.run("python", "-c", script, *args).stdout.strip().splitlines()[-1])
+        return json.loads(self.run("python", "-c", script, *args, env=env).stdout.strip().splitlines()[-1])
 
 
 def install(base: Path) -> Installed:
