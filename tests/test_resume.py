@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 
@@ -90,8 +89,9 @@ def test_a_killed_run_resumes_without_missing_or_repeated_rows(tmp_path):
     crashed = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     assert not out.exists()  # only a hidden partial file: nothing that looks finished
-    with sqlite3.connect(cache) as db:
-        done_before_kill = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    stored = ResultCache(cache)
+    done_before_kill = len(stored)
+    stored.close()
     assert done_before_kill == 200
 
     run("segment", corpus, "-o", out, "--workers", 1)
