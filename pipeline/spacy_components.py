@@ -56,8 +56,9 @@ class ThemeTagger:
     model is read with :func:`pipeline.io.store.load_model` (which checks it) when the first
     doc comes, from ``model``, or from the packaged default model when ``model`` is None.
 
-    ``to_disk``/``to_bytes`` store the model's files with the component, so a saved pipeline
-    does not depend on the path it was made with; ``from_disk``/``from_bytes`` load them back.
+    ``to_disk``/``to_bytes`` store the files of the model's folder with the component, so a
+    saved pipeline does not depend on the path it was made with; ``from_disk``/``from_bytes``
+    load the model back from them (with ``load_model``'s checks).
     """
 
     def __init__(self, model: str | Path | None = None, spans_key: str = "clauses", batch_size: int = 2000):
@@ -90,12 +91,12 @@ class ThemeTagger:
 
     # -- serialisation -------------------------------------------------------------------
     def _model_files(self) -> dict[str, bytes]:
+        """The files of the model's folder (a model format may use several), by name."""
         if self._files is None:
             source = self.model_path
-            if source.is_dir():
-                self._files = {p.name: p.read_bytes() for p in sorted(source.iterdir()) if p.is_file()}
-            else:
-                self._files, self._file = {source.name: source.read_bytes()}, source.name
+            if not source.is_dir():  # a model file: its folder goes along, loaded through that file
+                source, self._file = source.parent, source.name
+            self._files = {p.name: p.read_bytes() for p in sorted(source.iterdir()) if p.is_file()}
         return self._files
 
     def _restore(self, cfg: dict, folder: Path) -> None:
