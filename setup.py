@@ -1,8 +1,8 @@
-"""Build step: the default model folder goes into the wheel as package data.
+"""Build step: the model folders go into the wheel as package data.
 
-``models/default`` stays at the top of the checkout (where ``govthemes train`` writes it and
-the Makefile finds it); a built wheel carries a copy of the whole folder, whatever files the
-model format puts in it, as ``pipeline/models/default`` (``pipeline.config.default_model``
+``models/`` stays at the top of the checkout (where ``govthemes train`` writes the default
+model and the Makefile finds it); a built wheel carries a copy of each of its folders, whatever
+files a model format puts in them, as ``pipeline/models/<name>`` (``pipeline.config.model_dir``
 finds either). Everything else is configured in pyproject.toml.
 """
 
@@ -12,15 +12,17 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-MODEL = Path(__file__).resolve().parent / "models" / "default"
+MODELS = Path(__file__).resolve().parent / "models"
 
 
-class BuildWithModel(build_py):
+class BuildWithModels(build_py):
     def run(self):
         super().run()
-        if not self.editable_mode:  # an editable install reads models/default of the checkout
-            target = Path(self.build_lib) / "pipeline" / "models" / "default"
-            shutil.copytree(MODEL, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("previous.*"))
+        if self.editable_mode:  # an editable install reads models/ of the checkout
+            return
+        for folder in sorted(p for p in MODELS.iterdir() if p.is_dir()):
+            target = Path(self.build_lib) / "pipeline" / "models" / folder.name
+            shutil.copytree(folder, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("previous.*"))
 
 
-setup(cmdclass={"build_py": BuildWithModel})
+setup(cmdclass={"build_py": BuildWithModels})

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "pipeline", "models/default")
+SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "pipeline", "models")
 _built: dict[str, Installed] = {}
 
 
