@@ -15,6 +15,10 @@ PROJECT_ROOT = PACKAGE_DIR.parent  # the checkout (for an installed wheel: site-
 SHARED_ENV = "GOVTHEMES_SHARED"
 
 ANNOTATIONS_DIR = Path("data/processed/annotations")
+#: Where the model folders are: inside the package of an installed wheel (the build copies each
+#: folder of ``models/`` there, see setup.py), else ``models/`` of the checkout.
+PACKAGED_MODELS = PACKAGE_DIR / "models"
+CHECKOUT_MODELS = PROJECT_ROOT / "models"
 
 # The licence of each source of training data, by the corpus folder (or annotation folder) it comes from.
 LICENCES = {
@@ -35,6 +39,18 @@ def shared_dir() -> Path:
         return Path(os.environ[SHARED_ENV])
     beside_checkout = PROJECT_ROOT.parent / "shared"
     return beside_checkout if beside_checkout.is_dir() else Path("..") / "shared"
+
+
+def model_dir(name: str) -> Path:
+    """The folder of model ``name`` that comes with govthemes: packaged in the wheel, else ``models/<name>``
+    of the checkout."""
+    packaged = PACKAGED_MODELS / name
+    return packaged if packaged.is_dir() else CHECKOUT_MODELS / name
+
+
+def default_model() -> Path:
+    """The folder of the default theme model (``models/default``)."""
+    return model_dir("default")
 
 
 def corpus(name: str) -> Path:

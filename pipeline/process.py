@@ -1,7 +1,9 @@
 """The segment job: documents in, one row per clause out, with a manifest of what happened.
 
-:class:`SegmentJob` runs the named steps top to bottom (read → clean → deduplicate → segment)
-over a stream of documents, a chunk at a time, so memory stays flat however large the input.
+:class:`SegmentJob` runs the named steps top to bottom over a stream of documents, a chunk at a
+time, so memory stays flat however large the input: read → clean → segment (→ tag, given a
+model) → deduplicate → rows. A chunk is cleaned, segmented and tagged in one go (in worker
+processes when there are several); its passages are then deduplicated against all seen before.
 """
 
 from __future__ import annotations

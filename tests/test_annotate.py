@@ -51,7 +51,11 @@ def test_tidy_tables_have_a_column_per_theme_and_a_profile_per_document(workdir)
     assert {f"score_{t}" for t in THEMES} <= set(clauses.columns)
     assert clauses[THEMES].dtypes.eq(bool).all()
     assert len(documents) == 5 and documents["clauses"].sum() == len(clauses)
-    assert ((documents[THEMES] >= 0) & (documents[THEMES] <= 1)).all().all()
+    # a document's profile: for each theme, the share of its clauses that carry it
+    doc = documents.iloc[0]
+    mine = clauses[clauses["doc_id"] == doc["doc_id"]]
+    assert [doc[t] for t in THEMES] == pytest.approx([sum(mine[t]) / len(mine) for t in THEMES])
+    assert doc["clauses"] == len(mine) and 0 < sum(doc[t] for t in THEMES)
     zh = documents[documents["lang"] == "zh"].iloc[0]
     assert zh["year"] == 2024 and zh["source"] == "新華網"
     assert year_of("May 7, 2024") == 2024 and year_of("2024年5月6日") == 2024 and year_of(None) is None

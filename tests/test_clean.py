@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.text.clean import Cleaner
-from pipeline.text.repair import PINYIN_GLOSS, repair_line
+from pipeline.text.patterns import PINYIN_GLOSS
+from pipeline.text.repair import repair_line
 
 from .conftest import RAW, seed
 

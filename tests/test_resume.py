@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
-import time
 
 import pandas as pd
 from click.testing import CliRunner
@@ -63,34 +61,42 @@ def test_the_cache_key_changes_with_the_text_the_id_and_the_model(tmp_path):
     assert len({a.key("d", "text"), a.key("d", "text!"), a.key("e", "text"), b.key("d", "text")}) == 4
 
 
+#: A run that crashes (SIGKILL, as the OOM killer would) right after it stored its second chunk
+#: of 100 documents in the cache: a fixed point of the run, whatever the speed of the machine.
+CRASH_AFTER_TWO_CHUNKS = """
+import os, signal, sys
+from pipeline.cli import main
+from pipeline.io.cache import ResultCache
+
+store, stored = ResultCache.put_many, []
+def put_many_then_crash(self, items):
+    store(self, items)
+    stored.append(len(items))
+    if len(stored) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+ResultCache.put_many = put_many_then_crash
+main(sys.argv[1:])
+"""
+
+
 def test_a_killed_run_resumes_without_missing_or_repeated_rows(tmp_path):
     corpus = tmp_path / "corpus"
     generate_corpus([RAW], corpus, 1.5, seed=7)
     out = tmp_path / "out" / "clauses.parquet"
     out.parent.mkdir()
     cache = out.with_name(out.name + ".cache.sqlite")
-    cmd = [sys.executable, "-m", "pipeline.cli", "segment", str(corpus), "-o", str(out), "--workers", "1"]
-    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    done_before_kill = 0
-    deadline = time.time() + 120
-    while time.time() < deadline and process.poll() is None:
-        if cache.exists():
-            try:
-                with sqlite3.connect(cache, timeout=1) as db:
-                    done_before_kill = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
-            except sqlite3.OperationalError:
-                done_before_kill = 0
-            if done_before_kill >= 200:
-                break
-        time.sleep(0.05)
-    assert process.poll() is None, "the run ended before it could be killed; make the corpus larger"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    cmd = [sys.executable, "-c", CRASH_AFTER_TWO_CHUNKS, "segment", str(corpus), "-o", str(out), "--workers", "1"]
+    crashed = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     assert not out.exists()  # only a hidden partial file: nothing that looks finished
+    stored = ResultCache(cache)
+    done_before_kill = len(stored)
+    stored.close()
+    assert done_before_kill == 200
 
     run("segment", corpus, "-o", out, "--workers", 1)
     resumed = pd.read_parquet(out)
-    assert manifest(out)["documents_from_cache"] >= done_before_kill >= 200
+    assert manifest(out)["documents_from_cache"] == done_before_kill
 
     clean = tmp_path / "clean.parquet"
     run("segment", corpus, "-o", clean, "--no-cache", "--workers", 1)
@@ -108,16 +114,21 @@ def test_a_run_reads_its_input_only_as_fast_as_its_workers_process_it():
     from pipeline.process import SegmentJob
 
     pages = list(iter_documents([RAW]))
-    pulled = []
+    pulled, emitted, ahead = [], set(), []
 
     def stream():
         for i in range(60):
             pulled.append(i)
+            ahead.append(len(pulled) - len(emitted))
             yield replace(pages[i % len(pages)], doc_id=f"page-{i}")
 
-    rows = SegmentJob(workers=2, chunk_size=1).run(stream())
+    rows = SegmentJob(workers=2, chunk_size=1, deduplicate=False).run(stream())  # every page gives rows
     first = next(rows)
-    time.sleep(0.5)  # time enough for a reader running ahead to take everything
     assert first["doc_id"] == "page-0"
-    assert len(pulled) <= 8
-    assert len(list(rows)) > 0 and len(pulled) == 60
+    emitted.add(first["doc_id"])
+    ahead_at_first_row = len(pulled)
+    for row in rows:
+        emitted.add(row["doc_id"])
+    assert ahead_at_first_row <= 8
+    # at every page read, at most a window of pages was read and not yet given out as rows
+    assert len(pulled) == 60 and len(emitted) == 60 and max(ahead) <= 8

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.text.clean import LIST_MARKER, Cleaner
+from pipeline.text.clean import Cleaner
+from pipeline.text.patterns import LIST_MARKER
 from pipeline.text.segment import Segmenter, make_nlp
 
 from .conftest import RAW

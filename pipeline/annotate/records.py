@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.text.clean import language_of
+from pipeline.text.lang import language_of
 from pipeline.themes.taxonomy import load_taxonomy
 
 COLUMNS = ("text", "labels", "lang", "doc_id", "heading", "source")

@@ -1,7 +1,8 @@
 """Tidy, pandas-ready tables of labelled clauses, for notebooks and reports.
 
 ``load_processed()`` is the one call a notebook needs: it reads ``data/processed/clauses.parquet``
-(written by ``govthemes label``) and returns two DataFrames:
+(written by ``govthemes label``) and returns two DataFrames (``pipeline.label_folder`` makes the
+same two from raw pages, in memory):
 
 * clauses: one row per clause, its metadata (issuer, document, date, ``year``, lang, source,
   heading), one boolean column per theme (``privacy``, ``safety``, …) and one score column per
@@ -94,20 +95,3 @@ def load_processed(path: str | Path = "data/processed") -> tuple[pd.DataFrame, p
     clauses = clause_table(rows)
     return clauses, document_table(clauses)
 
-
-def label_sources(paths, model=None, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read, clean, segment and tag raw statements in ``paths``; return ``(clauses, documents)``.
-
-    The in-memory version of ``govthemes label`` followed by :func:`load_processed`, for
-    notebooks that go from raw pages to tables in one call. ``model`` defaults to
-    ``models/default``.
-    """
-    from pipeline.io.read import iter_documents
-    from pipeline.io.store import load_model
-    from pipeline.process import SegmentJob
-    from pipeline.themes.classify import DEFAULT_MODEL, tag_rows
-
-    model = model or load_model(DEFAULT_MODEL)
-    rows = tag_rows(model, list(SegmentJob(workers=workers).run(iter_documents(paths))))
-    clauses = clause_table(pd.DataFrame(rows))
-    return clauses, document_table(clauses)

@@ -208,7 +208,7 @@ def _baseline(step: str, corpus: str, training: list[str]) -> None:
     import numpy as np
     import spacy
 
-    from pipeline.text.clean import language_of
+    from pipeline.text.lang import language_of
 
     nlps = {}
     for lang in ("en", "zh"):

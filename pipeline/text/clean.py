@@ -14,19 +14,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import patterns as P
+from pipeline.text.lang import language_of
+from pipeline.text.patterns import LIST_MARKER
 from pipeline.text.repair import repair_line
 
 ATTRIBUTION_FIELDS = ("issuer", "document", "date", "source")
 SENTENCE_END = re.compile(r"[.!?。！？;；](?:[\"'”’」』)）\]]*)$")
-#: An enumeration label at the start of a line: bullets, ``1.``, ``5.1.``, ``a.``, ``(i)``,
-#: ``d)``, ``IV.``, ``一、``, ``（一）``, ``①``.
-LIST_MARKER = re.compile(
-    r"^(?:(?:[•·●□▪◆■\-–*ㅇ]|——)\s*)?"
-    r"(?:\d{1,2}(?:\.\d{1,2})*(?:\.|\)|、|\s(?=[A-Z\u3400-\u9fff]))|\(\d{1,2}\)|（\d{1,2}）"
-    r"|[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|\([ivxIVX]{1,5}\)|[IVX]{1,5}\.(?=\s)"
-    r"|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|[①-⑳]"
-    r"|[•·●□▪◆■\-–*ㅇ](?=\s)|——)\s*"
-)
 BARE_LABEL = re.compile(
     r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.?|\((?:preamble|[a-z]{1,12})\)|第[一二三四五六七八九十百零\d]+[条條章节節]"
     r"|(?:Chapter|Section|Article|Part)\s+[\dIVX]+\.?|\[[A-Za-z ]{1,20}\]|序言|前言)$",
@@ -38,23 +31,6 @@ ZH_IMPERATIVE = re.compile(r"^(促进|推进|推动|加强|提升|确保|確保|
 #: A lead-in that does not say anything by itself is kept with the first item of its list.
 JOINING_LEAD_IN = re.compile(r"(\b(following|follows|on|are|include|includes)|呼吁|呼籲)\s*[:：]$", re.IGNORECASE)
 CJK_CHAR = P.CJK_CHAR
-_NOT_HAN_LEAD = bytes(b for b in range(256) if not 0xE3 <= b <= 0xE9)  # U+3000..U+9FFF
-_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
-
-
-def language_of(text: str) -> str:
-    """``zh`` when a fifth or more of the letters are Han characters, else ``en``.
-
-    Counted from UTF-8 bytes (the lead byte of a Han character is 0xE3-0xE9) rather than character by
-    character: this runs once per passage and line, on the hot path.
-    """
-    sample = text[:2000]
-    encoded = sample.encode("utf-8")
-    cjk = len(encoded.translate(None, _NOT_HAN_LEAD))  # one lead byte per Han character
-    if not cjk:
-        return "en"
-    latin = len(encoded.translate(None, _NOT_ASCII_LETTER))
-    return "zh" if cjk / (cjk + latin) >= 0.2 else "en"
 
 
 @dataclass

@@ -6,7 +6,7 @@ spellings of one word count as one:
 * compatibility forms unified (Unicode NFKC: full-width ``ＡＩ``, ``５Ｇ`` and ``（`` are ``AI``,
   ``5G`` and ``(``), then lower case;
 * pinyin glosses that converters insert after a character are dropped (``發(fā)展`` ->
-  ``發展``; :data:`pipeline.repair.PINYIN_GLOSS`, the cleaner's own rule). Clauses that went
+  ``發展``; :data:`pipeline.text.patterns.PINYIN_GLOSS`, the cleaner's own rule). Clauses that went
   through the cleaner have none left, but annotated corpora keep them as the pages had them;
 * Chinese in Traditional characters becomes Simplified (OpenCC's ``t2s``: ``應對風險`` ->
   ``应对风险``), so that the two printings of one statement give the same features. Half of the
@@ -26,8 +26,7 @@ import re
 import unicodedata
 from functools import cache
 
-from pipeline.text.patterns import CJK_CHAR
-from pipeline.text.repair import PINYIN_GLOSS
+from pipeline.text.patterns import CJK_CHAR, PINYIN_GLOSS
 
 
 @cache

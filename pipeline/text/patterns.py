@@ -3,6 +3,10 @@
 Each rule is a compiled regular expression with the reason the cleaner reports when it fires.
 Extend a list here (or pass extra rules to :class:`pipeline.clean.Cleaner`) to teach the cleaner
 a new site; the rules follow ANNOTATION.md §1 and the gold files of the statements corpus.
+
+The patterns the cleaner shares with other steps are here too: :data:`LIST_MARKER` (the
+segmenter trims it from clauses), :data:`PINYIN_GLOSS` (repair removes it, the features'
+``fold`` too) and :data:`CJK_CHAR`.
 """
 
 from __future__ import annotations
@@ -12,6 +16,21 @@ import re
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 #: One Chinese character.
 CJK_CHAR = re.compile(f"[{CJK}]")
+#: An enumeration label at the start of a line: bullets, ``1.``, ``5.1.``, ``a.``, ``(i)``,
+#: ``d)``, ``IV.``, ``一、``, ``（一）``, ``①``.
+LIST_MARKER = re.compile(
+    r"^(?:(?:[•·●□▪◆■\-–*ㅇ]|——)\s*)?"
+    r"(?:\d{1,2}(?:\.\d{1,2})*(?:\.|\)|、|\s(?=[A-Z\u3400-\u9fff]))|\(\d{1,2}\)|（\d{1,2}）"
+    r"|[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|\([ivxIVX]{1,5}\)|[IVX]{1,5}\.(?=\s)"
+    r"|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|[①-⑳]"
+    r"|[•·●□▪◆■\-–*ㅇ](?=\s)|——)\s*"
+)
+#: A pinyin syllable with at least one tone mark, as some converters insert after a character:
+#: ``聯(lián)`` -> ``聯``. Toneless syllables (``(xià)`` has one) are too ambiguous without a mark.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PINYIN_GLOSS = re.compile(
+    r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[" + _TONED + r"])[a-zü" + _TONED + r"]{1,7}\)"
+)
 MONTH = (
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 )

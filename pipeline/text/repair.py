@@ -13,12 +13,8 @@ from dataclasses import dataclass
 
 import ftfy
 
-#: A pinyin syllable with at least one tone mark, as some converters insert after a character:
-#: ``聯(lián)`` -> ``聯``. Toneless syllables (``(xià)`` has one) are too ambiguous without a mark.
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-PINYIN_GLOSS = re.compile(
-    r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[" + _TONED + r"])[a-zü" + _TONED + r"]{1,7}\)"
-)
+from pipeline.text.patterns import PINYIN_GLOSS
+
 #: ``??`` (or ``?``) standing where a full-width indent space was lost, before CJK text.
 LOST_INDENT = re.compile(r"^(\s*)\?{1,4}(?=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“《（(0-9])")
 #: Control characters other than tab and newline, soft hyphens, zero-width characters, BOM.

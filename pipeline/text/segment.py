@@ -2,31 +2,41 @@
 
 Each language has a blank spaCy pipeline with two named steps:
 
-1. ``govthemes_clause_boundaries`` (this module): marks clause starts that a sentence splitter
-   cannot see: every line, enumerated items (``a.``, ``(i)``, ``1.``, ``·``, ``一、``, ``（一）``),
-   inline enumerations (``…, b. …``), and blocks splits after abbreviations.
-2. spaCy's ``sentencizer``, with semicolons and Chinese sentence punctuation as clause ends.
+1. ``govthemes_clause_boundaries``: marks clause starts that a sentence splitter cannot see:
+   every line, enumerated items (``a.``, ``(i)``, ``1.``, ``·``, ``一、``, ``（一）``), inline
+   enumerations (``…, b. …``), and blocks splits after abbreviations.
+2. ``govthemes_sentence_ends``: spaCy's sentencizer rule computed on token arrays, with
+   semicolons and Chinese sentence punctuation as clause ends (spaCy's own ``sentencizer`` can
+   stand in for it: same clauses, slower).
 
 Chinese uses ``govthemes.cjk_tokenizer.v1``, a tokenizer that keeps runs of Han characters
 whole (only punctuation matters to the boundaries), many times faster than one token a
 character. :func:`clauses_of` then trims each span to its clause: list markers, joining words
 and separators are left out, and every clause keeps its character offsets in the passage.
+
+The components and the tokenizer are registered with spaCy by the package's entry points
+(``spacy_factories``, ``spacy_tokenizers``), so any spaCy pipeline can use them by name and a
+pipeline saved with ``nlp.to_disk`` loads with ``spacy.load`` in a new process. A third
+component, ``govthemes_clauses``, stores the trimmed clauses as ``doc.spans["clauses"]`` for
+users' pipelines (and for ``govthemes_themes``, :mod:`pipeline.spacy_components`).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import spacy
+import srsly
 from spacy.attrs import IDX, IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
 
-from pipeline.text.clean import LIST_MARKER
+from pipeline.text.patterns import LIST_MARKER
 
 BATCH_SEPARATOR = "\n\n"
 CLAUSE_PUNCT = [".", "!", "?", ";", "。", "！", "？", "；"]
@@ -61,9 +71,11 @@ CJK_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_'’-]+|\s+|."
 
 
 @spacy.registry.tokenizers("govthemes.cjk_tokenizer.v1")
-def create_cjk_tokenizer():
+def create_cjk_tokenizer(max_vocab: int = 100_000):
+    """The registered maker of :class:`CJKRunTokenizer` (``[nlp.tokenizer]`` of a config)."""
+
     def make(nlp: Language):
-        return CJKRunTokenizer(nlp.vocab)
+        return CJKRunTokenizer(nlp.vocab, max_vocab=max_vocab)
 
     return make
 
@@ -105,16 +117,43 @@ class CJKRunTokenizer:
             spaces.append(False)
         return Doc(self._runs, words=words, spaces=spaces)
 
-    def to_bytes(self, **kwargs):
-        return b""
+    # Serialisation: the settings (the vocabulary of runs is a cache, rebuilt as text comes).
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return srsly.msgpack_dumps({"max_vocab": self.max_vocab})
 
-    def from_bytes(self, data, **kwargs):
+    def from_bytes(self, data: bytes, *, exclude=tuple()) -> CJKRunTokenizer:
+        self.max_vocab = int(srsly.msgpack_loads(data)["max_vocab"])
         return self
 
-    def to_disk(self, path, **kwargs):
-        pass
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        ensure_path(path).write_bytes(self.to_bytes())
 
-    def from_disk(self, path, **kwargs):
+    def from_disk(self, path, *, exclude=tuple()) -> CJKRunTokenizer:
+        return self.from_bytes(ensure_path(path).read_bytes())
+
+
+class _Settings:
+    """Serialisation of a component whose state is a few settings (``cfg``), as spaCy's
+    sentencizer does it: ``to_bytes``/``to_disk`` write them, ``from_bytes``/``from_disk`` read them."""
+
+    cfg: dict
+
+    def _set(self, cfg: dict) -> None:
+        raise NotImplementedError
+
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return srsly.msgpack_dumps(self.cfg)
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()):
+        self._set(srsly.msgpack_loads(data))
+        return self
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = ensure_path(path).with_suffix(".json")
+        srsly.write_json(path, self.cfg)
+
+    def from_disk(self, path, *, exclude=tuple()):
+        self._set(srsly.read_json(ensure_path(path).with_suffix(".json")))
         return self
 
 
@@ -155,7 +194,7 @@ def text_of(doc: Doc) -> str:
     return doc.user_data.get("text") or doc.text
 
 
-@Language.component("govthemes_clause_boundaries")
+@Language.component("govthemes_clause_boundaries", assigns=["token.is_sent_start"])
 def clause_boundaries(doc: Doc) -> Doc:
     """Mark clause starts at lines and list items; forbid starts after markers and abbreviations.
 
@@ -191,12 +230,13 @@ def clause_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("govthemes_sentence_ends", default_config={"punct_chars": CLAUSE_PUNCT})
+@Language.factory("govthemes_sentence_ends", default_config={"punct_chars": CLAUSE_PUNCT},
+                  assigns=["token.is_sent_start"])
 def make_sentence_ends(nlp: Language, name: str, punct_chars: list[str]):
     return SentenceEnds(nlp.vocab, punct_chars)
 
 
-class SentenceEnds:
+class SentenceEnds(_Settings):
     """spaCy's sentencizer rule, computed on token arrays rather than token by token.
 
     A token starts a sentence when it is the first non-punctuation token after a token in
@@ -206,8 +246,16 @@ class SentenceEnds:
     """
 
     def __init__(self, vocab, punct_chars: list[str]):
-        self.punct_chars = list(punct_chars)
-        self.punct_ids = np.array([vocab.strings.add(c) for c in self.punct_chars], dtype=np.uint64)
+        self.vocab = vocab
+        self._set({"punct_chars": punct_chars})
+
+    def _set(self, cfg: dict) -> None:
+        self.punct_chars = list(cfg["punct_chars"])
+        self.punct_ids = np.array([self.vocab.strings.add(c) for c in self.punct_chars], dtype=np.uint64)
+
+    @property
+    def cfg(self) -> dict:
+        return {"punct_chars": self.punct_chars}
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -299,14 +347,49 @@ def _is_inline_title(text: str, span_start: int, start: int, end: int) -> bool:
     return bool(rest) and body.endswith(".") and len(body.split()) <= 6 and body[:1].isupper()
 
 
+@Language.factory("govthemes_clauses", default_config={"spans_key": "clauses"}, assigns=["doc.spans"],
+                  requires=["token.is_sent_start"])
+def make_clause_spans(nlp: Language, name: str, spans_key: str):
+    return ClauseSpans(spans_key)
+
+
+class ClauseSpans(_Settings):
+    """Stores the clauses of a segmented doc (:func:`clauses_of`) as ``doc.spans[spans_key]``.
+
+    Put it after the two segmentation steps. A span covers the tokens of its clause (a clause
+    that starts or ends inside a token is widened to whole tokens). Numbered titles inside a
+    line (``5.2. Development of competencies.``) are headings, not clauses: they are left out,
+    as the segment job leaves them out of its rows.
+    """
+
+    def __init__(self, spans_key: str = "clauses"):
+        self._set({"spans_key": spans_key})
+
+    def _set(self, cfg: dict) -> None:
+        self.spans_key = cfg["spans_key"]
+
+    @property
+    def cfg(self) -> dict:
+        return {"spans_key": self.spans_key}
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for clause in clauses_of(doc):
+            span = None if clause.heading else doc.char_span(clause.start, clause.end, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+
 class Segmenter:
     """Splits passage texts into clauses with one spaCy pipeline per language.
 
     ``segment(texts, langs)`` returns, for each text, its list of :class:`Clause`, with offsets
     into that text. Passages of a language are joined into batches of about ``batch_chars``
-    characters (separated by a blank line, which always starts a clause) and each batch goes
-    through the pipeline once: the per-document costs of spaCy and NumPy are paid per batch
-    (2.4 times faster than one passage at a time), and the clauses are the same.
+    characters (separated by a blank line, which always starts a clause) and the batches go
+    through the pipeline with ``nlp.pipe``: the per-document costs of spaCy and NumPy are paid
+    per batch (2.4 times faster than one passage at a time), and the clauses are the same.
     """
 
     def __init__(self, batch_chars: int = 20_000, sentence_splitter: str = "govthemes_sentence_ends"):
@@ -315,46 +398,63 @@ class Segmenter:
         self._nlps: dict[str, Language] = {}
 
     def nlp(self, lang: str) -> Language:
+        """The pipeline of ``lang`` (``en``, ``zh``; other languages share the ``xx`` one)."""
         key = lang if lang in ("en", "zh") else "xx"
         if key not in self._nlps:
             self._nlps[key] = make_nlp(key, self.sentence_splitter)
         return self._nlps[key]
 
-    def process(self, text: str, lang: str) -> Doc:
-        """Run the pipeline of ``lang`` on ``text``, keeping the text for the components."""
+    def pipe(self, texts: Iterable[str], lang: str) -> Iterator[Doc]:
+        """The segmented docs of ``texts`` (all in ``lang``), in order, through ``nlp.pipe``.
+
+        Each doc keeps its text in ``user_data["text"]``, which the components read instead of
+        rebuilding it from the tokens.
+        """
         nlp = self.nlp(lang)
-        doc = nlp.make_doc(text)
-        doc.user_data["text"] = text
-        for _, component in nlp.pipeline:
-            doc = component(doc)
-        return doc
+
+        def docs() -> Iterator[Doc]:
+            for text in texts:
+                doc = nlp.make_doc(text)
+                doc.user_data["text"] = text
+                yield doc
+
+        return nlp.pipe(docs())
 
     def segment(self, texts: Iterable[str], langs: Iterable[str]) -> list[list[Clause]]:
+        """For each text, its clauses, with offsets into that text."""
         texts, langs = list(texts), list(langs)
         results: list[list[Clause]] = [[] for _ in texts]
         groups: dict[str, list[int]] = {}
         for i, lang in enumerate(langs):
             groups.setdefault(lang, []).append(i)
         for lang, index in groups.items():
-            batch: list[int] = []
-            size = 0
-            for i in index:
-                batch.append(i)
-                size += len(texts[i]) + 2
-                if size >= self.batch_chars:
-                    self._segment_batch(texts, batch, lang, results)
-                    batch, size = [], 0
-            if batch:
-                self._segment_batch(texts, batch, lang, results)
+            batches = list(self._batches(texts, index))
+            joined = (BATCH_SEPARATOR.join(texts[i] for i in batch) for batch in batches)
+            for batch, doc in zip(batches, self.pipe(joined, lang), strict=True):
+                self._hand_out(texts, batch, clauses_of(doc), results)
         return results
 
-    def _segment_batch(self, texts: list[str], batch: list[int], lang: str, results: list) -> None:
+    def _batches(self, texts: list[str], index: list[int]) -> Iterator[list[int]]:
+        """``index`` in runs whose texts add up to about ``batch_chars`` characters."""
+        batch: list[int] = []
+        size = 0
+        for i in index:
+            batch.append(i)
+            size += len(texts[i]) + len(BATCH_SEPARATOR)
+            if size >= self.batch_chars:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch
+
+    @staticmethod
+    def _hand_out(texts: list[str], batch: list[int], clauses: list[Clause], results: list) -> None:
+        """Give each clause of a joined batch to its passage, with offsets into that passage."""
         offsets, position = [], 0
         for i in batch:
             offsets.append(position)
             position += len(texts[i]) + len(BATCH_SEPARATOR)
-        joined = BATCH_SEPARATOR.join(texts[i] for i in batch)
-        for clause in clauses_of(self.process(joined, lang)):
+        for clause in clauses:
             k = bisect_right(offsets, clause.start) - 1
             clause.start -= offsets[k]
             clause.end -= offsets[k]

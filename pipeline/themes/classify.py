@@ -13,7 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "default"
+from pipeline import config
+
+#: The default model: ``models/default`` of the checkout, or its copy inside an installed wheel.
+DEFAULT_MODEL = config.default_model()
 
 
 def tag_rows(model, rows: list[dict], text_field: str = "text") -> list[dict]:
