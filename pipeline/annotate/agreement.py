@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pipeline.annotate.formats import normal
-from pipeline.text.clean import language_of
+from pipeline.text.lang import language_of
 from pipeline.themes.taxonomy import load_taxonomy
 
 ALL = "all themes"
