@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import patterns as P
+from pipeline.text.lines import DEFAULT_LINE_MODEL, LineModel, PageLines
 from pipeline.text.repair import repair_line
 
 ATTRIBUTION_FIELDS = ("issuer", "document", "date", "source")
@@ -64,7 +65,8 @@ class Removal:
     line: int
     text: str
     reason: str
-    kind: str = "boilerplate"  # boilerplate | attribution | repair
+    kind: str = "boilerplate"  # boilerplate | attribution | heading | repair
+    detail: str = ""  # for the line model's decisions: its score and strongest features
 
 
 @dataclass
@@ -95,6 +97,9 @@ class _Line:
     attribution: dict | None = None
     placement: str = ""  # before | after, for attribution
     reason: str = ""  # why a boilerplate line is boilerplate
+    rule: str | None = None  # the hand rule that fired on the line (a feature for the line model)
+    whole: str = ""  # the repaired line before any inline span was taken off
+    joined: bool = False  # wrapped text: the line continues the line before it
 
 
 def _match_attribution(text: str) -> tuple[dict, str] | None:
@@ -186,48 +191,64 @@ def _is_heading(text: str, lang: str) -> bool:
     return not body.endswith((",", "，", "-", "–", "and", "or"))
 
 
+#: Hand rules that stay decisions whatever the line model says: grammars, not sites' strings.
+GRAMMAR_RULES = {"markup debris", "symbols only", "table of contents", "link"}
+_DEFAULT = object()
+
+
 class Cleaner:
     """Turns one page's text into passages, attribution and an audit trail of removals.
 
-    ``extra_boilerplate`` adds ``(reason, regex)`` rules for lines to drop, for sites the
-    built-in rules do not know. ``clean`` is a pure function of its input: cleaning the text
-    of the passages it returns gives back the same passages.
+    Grammars are hand rules (attribution lines, datelines, encoding debris, markup, links); which
+    other line is furniture, attribution or a heading is decided by the learned ``line_model``
+    (:mod:`pipeline.text.lines`; by default ``models/cleaner/line_model.json``), which sees the hand
+    rules' reasons as features. With ``line_model=None`` every hand rule decides on its own.
+    ``extra_boilerplate`` adds ``(reason, regex)`` rules for lines to drop, for sites neither knows.
     """
 
-    def __init__(self, extra_boilerplate: list[tuple[str, str]] | None = None):
+    def __init__(self, extra_boilerplate: list[tuple[str, str]] | None = None, line_model=_DEFAULT):
         self.extra = [(reason, re.compile(rx)) for reason, rx in (extra_boilerplate or [])]
+        if line_model is _DEFAULT:
+            line_model = LineModel.load(DEFAULT_LINE_MODEL) if DEFAULT_LINE_MODEL.exists() else None
+        self.line_model: LineModel | None = line_model
         self._judge_text = lru_cache(maxsize=20_000)(self._judge_text)
 
     def __getstate__(self):  # sent to other processes without its cache
-        return {"extra": self.extra}
+        return {"extra": self.extra, "line_model": self.line_model}
 
     def __setstate__(self, state):
         self.extra = state["extra"]
+        self.line_model = state["line_model"]
         self._judge_text = lru_cache(maxsize=20_000)(type(self)._judge_text.__get__(self))
 
     def _judge(self, line: _Line, removals: list[Removal]) -> None:
-        kind, attribution, placement, text, removed = self._judge_text(line.text)
-        line.kind, line.attribution, line.placement, line.text = kind, attribution, placement, text
+        line.whole = line.text
+        kind, attribution, placement, text, removed, rule = self._judge_text(line.text)
+        line.kind, line.attribution, line.placement, line.text, line.rule = kind, attribution, placement, text, rule
         if kind == "boilerplate":
             line.reason = removed[0][1]
         removals.extend(Removal(line.number, t, reason, k) for t, reason, k in removed)
 
     def _judge_text(self, text: str) -> tuple:
-        """What one repaired line is: ``(kind, attribution, placement, content text, removed)``.
+        """What one repaired line is: ``(kind, attribution, placement, content text, removed, rule)``.
 
         A pure function of the line, cached per cleaner: sites repeat their menus, footers and
-        attribution lines on every page.
+        attribution lines on every page. ``rule`` is the hand rule that fired on a line kept as
+        content, for the line model to weigh.
         """
         if not text:
-            return "blank", None, "", text, ()
-        reason = next((r for r, rx in self.extra if rx.search(text)), None) or _boilerplate_reason(text)
+            return "blank", None, "", text, (), None
+        reason = next((r for r, rx in self.extra if rx.search(text)), None)
+        rule = None if reason else _boilerplate_reason(text)
+        if rule in GRAMMAR_RULES:
+            reason, rule = rule, None
         if reason:
-            return "boilerplate", None, "", text, ((text, reason, "boilerplate"),)
+            return "boilerplate", None, "", text, ((text, reason, "boilerplate"),), None
         found = _match_attribution(text)
         if found:
-            return "attribution", found[0], found[1], text, ((text, "attribution line", "attribution"),)
+            return "attribution", found[0], found[1], text, ((text, "attribution line", "attribution"),), rule
         if P.BYLINE_LINE.match(text):
-            return "attribution", {}, "before", text, ((text, "byline", "attribution"),)
+            return "attribution", {}, "before", text, ((text, "byline", "attribution"),), rule
         attribution, placement, removed = None, "", []
         m = P.DATELINE.match(text)
         if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate")):
@@ -244,10 +265,10 @@ class Cleaner:
         if m and m.start() > 0:
             removed.append((m.group(0).strip(), "inline link or stamp", "boilerplate"))
             text = text[: m.start()]
-        return "content", attribution, placement, text, tuple(removed)
+        return "content", attribution, placement, text, tuple(removed), rule
 
-    def clean(self, text: str) -> CleanedDocument:
-        """Clean one page (see the class docstring)."""
+    def _read(self, text: str) -> tuple[list[_Line], list[Removal], str]:
+        """The page's lines, repaired and judged by the grammars; the removals so far; its language."""
         removals: list[Removal] = []
         lines: list[_Line] = []
         for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
@@ -257,25 +278,138 @@ class Cleaner:
             lines.append(_Line(number, fixed.strip()))
         for line in lines:
             self._judge(line, removals)
-        _mark_footer(lines, removals)
+        return lines, removals, language_of(" ".join(ln.text for ln in lines if ln.kind == "content"))
+
+    def page_lines(self, text: str) -> PageLines:
+        """Every line of a page as the line model sees it (what it is trained on)."""
+        lines, _, lang = self._read(text)
+        return page_lines(lines, lang)
+
+    def clean(self, text: str) -> CleanedDocument:
+        """Clean one page (see the class docstring)."""
+        lines, removals, doc_lang = self._read(text)
+        if self.line_model is None:
+            for line in lines:
+                if line.kind == "content" and line.rule:
+                    line.kind, line.reason, line.attribution = "boilerplate", line.rule, None
+                    removals.append(Removal(line.number, line.whole, line.rule))
+            _mark_footer(lines, removals)
+        else:
+            self._apply_line_model(lines, removals, doc_lang)
         _strip_repeated_stamps(lines, removals)
-        doc_lang = language_of(" ".join(ln.text for ln in lines if ln.kind == "content"))
-        self._mark_headings(lines, doc_lang)
+        _join_wrapped(lines)
+        if self.line_model is None:
+            _mark_headings(lines, doc_lang)
+        removals.extend(Removal(ln.number, ln.text, ln.reason or "heading rule", "heading")
+                        for ln in lines if ln.kind == "heading")
         passages = _passages(lines)
         infer_attribution(passages)
         removals.sort(key=lambda r: r.line)
         return CleanedDocument(passages, removals)
 
-    @staticmethod
-    def _mark_headings(lines: list[_Line], lang: str) -> None:
-        content = [ln for ln in lines if ln.kind == "content"]
-        last = content[-1] if content else None
+    def _apply_line_model(self, lines: list[_Line], removals: list[Removal], lang: str) -> None:
+        """Let the line model judge every line the grammars left as content.
+
+        A line is removed as boilerplate (or taken as attribution) only when the model gives that
+        class at least its threshold; it becomes a heading when the model finds a heading likelier
+        than content and more content follows it. Otherwise it stays content.
+        """
+        model = self.line_model
+        page = page_lines(lines, lang)
+        proba = model.predict_proba(page)
+        b, a, h, c = (model.classes.index(k) for k in ("boilerplate", "attribution", "heading", "content"))
+        following = False  # whether content comes after line i (walking backwards)
+        later_content = [False] * len(lines)
+        for i in range(len(lines) - 1, -1, -1):
+            later_content[i] = following
+            following = following or lines[i].kind == "content"
         for i, line in enumerate(lines):
-            if line.kind != "content" or line is last:
+            if line.kind != "content" or line.attribution:
                 continue
-            nxt = next((ln for ln in lines[i + 1:] if ln.kind in ("content", "heading")), None)
-            if nxt is not None and _is_heading(line.text, lang):
+            p = proba[i]
+            if p[b] >= model.threshold and p[b] >= p[a]:
+                line.kind, line.reason = "boilerplate", "line model"
+                detail = _detail(model, page, i, "boilerplate", p[b], line.rule)
+                removals.append(Removal(line.number, line.text, "line model", "boilerplate", detail))
+            elif p[a] >= model.threshold:
+                line.kind, line.attribution, line.placement = "attribution", {}, "before"
+                detail = _detail(model, page, i, "attribution", p[a], line.rule)
+                removals.append(Removal(line.number, line.text, "line model", "attribution", detail))
+            elif p[h] > p[c] and later_content[i]:
+                line.kind, line.reason = "heading", f"line model (p={p[h]:.2f})"
+
+
+def page_lines(lines: list[_Line], lang: str) -> PageLines:
+    """The page as the line model sees it: every line's repaired text and the hand rules' verdicts."""
+    texts = [ln.whole if ln.kind != "blank" else "" for ln in lines]
+    markers = [bool(t) and bool(LIST_MARKER.match(t)) for t in texts]
+    return PageLines(
+        texts,
+        [ln.rule if ln.kind != "boilerplate" else ln.reason for ln in lines],
+        [bool(t) and _is_heading(t, lang) for t in texts],
+        [bool(t) and bool(ZH_IMPERATIVE.match(LIST_MARKER.sub("", t, count=1) if m else t))
+         for t, m in zip(texts, markers, strict=True)],
+        markers,
+        [bool(t) and bool(BARE_LABEL.match(t.strip("·• "))) for t in texts],
+    )
+
+
+def _detail(model: LineModel, page: PageLines, i: int, label: str, p: float, rule: str | None) -> str:
+    features = model.strongest(page, i, label)
+    return f"p={p:.2f}" + (f"; rule: {rule}" if rule else "") + (f"; {', '.join(features)}" if features else "")
+
+
+def _mark_headings(lines: list[_Line], lang: str) -> None:
+    """Hand rules only: a content line that :func:`_is_heading` accepts, with content after it, is a heading."""
+    following = continued = False
+    for line in reversed(lines):
+        if line.kind == "content":
+            if following and not continued and _is_heading(line.text, lang):
                 line.kind = "heading"
+            following = True
+        elif line.kind == "heading":
+            following = True
+        continued = line.joined
+
+
+#: A line is wrapped (hard line breaks inside a paragraph) when it is at least this share of the
+#: page's wrap width and does not end a sentence.
+WRAP_SHARE = 0.75
+
+
+def _wrap_width(lines: list[_Line]) -> int | None:
+    """The width a hard-wrapped page is broken at, or None when the page is not hard-wrapped.
+
+    A page is hard-wrapped when a third or more of its content lines (at least four) are within
+    15 % of the longest of them, and that length is between 30 and 130 characters.
+    """
+    lengths = [len(ln.text) for ln in lines if ln.kind == "content" and ln.text]
+    if len(lengths) < 4:
+        return None
+    width = sorted(lengths)[int(0.9 * (len(lengths) - 1))]
+    if not 30 <= width <= 130:
+        return None
+    near = sum(width * 0.85 <= n <= width * 1.1 for n in lengths)
+    return width if near >= max(4, len(lengths) / 3) else None
+
+
+def _join_wrapped(lines: list[_Line]) -> None:
+    """Mark content lines that continue the line before them (a paragraph broken at a fixed width,
+    or a sentence broken before a lower-case word): they join it into one line of the passage."""
+    width = _wrap_width(lines)
+    previous: _Line | None = None
+    for line in lines:
+        if line.kind in ("content", "heading") and previous is not None and line.text:
+            prev_text = previous.text
+            open_end = not SENTENCE_END.search(prev_text) and not prev_text.endswith((":", "："))
+            starts_item = bool(LIST_MARKER.match(line.text))
+            wrapped = width is not None and len(prev_text) >= WRAP_SHARE * width
+            lower_next = line.text[:1].islower() and prev_text[-1:].isalpha()
+            if open_end and not starts_item and (wrapped or lower_next) and line.kind == "content":
+                line.joined = True
+                previous.kind = "content"
+                previous.reason = ""
+        previous = line if line.kind in ("content", "heading") else None
 
 
 FOOTER_STARTERS = {"editor line", "copyright notice", "contact line"}
@@ -376,7 +510,7 @@ def _passages(lines: list[_Line]) -> list[Passage]:
 
     def flush() -> None:
         if current:
-            text = "\n".join(ln.text for ln in current)
+            text = "".join((" " if ln.joined else "\n") + ln.text for ln in current)[1:]
             passage = Passage(text, heading, dict(document_level), language_of(text), current[0].number)
             passages.append(passage)
             waiting.append(passage)
