@@ -262,3 +262,51 @@ def _overlap(a: str, b: str, size: int = 12) -> bool:
     if len(short) <= size:
         return short in long_
     return any(short[i:i + size] in long_ for i in range(0, len(short) - size + 1, max(1, size // 2)))
+
+
+def line_model_card(model) -> str:
+    """The model card of a fitted line model: what it was trained on, what it sees, how it scores."""
+    from pipeline.text.lines import CONTEXT_FEATURES, LINE_FEATURES, NEIGHBOUR_FEATURES
+
+    card = model.card
+    out = [
+        "# Line model of the cleaner (`line_model.json`)",
+        "",
+        "What each line of a page is: content, heading, attribution or boilerplate. A multinomial",
+        "logistic regression (scikit-learn), stored as JSON: coefficients, token vocabulary, feature",
+        "scaling and the lines that recur across training sites. Data, not code: loading it runs nothing.",
+        "Rebuilt by `make train-cleaner` (`govthemes train-cleaner`).",
+        "",
+        "## Training data",
+        "",
+        f"- corpora: {', '.join(card.get('corpora', []))} (the shared gold pages, read in place)",
+        f"- pages: {card['pages']} from {card['sites']} sites; lines: {card['lines']} "
+        f"({', '.join(f'{k} {v}' for k, v in card['lines_per_class'].items())})",
+        "- labels: from the gold files (a line equal to a boilerplate item, attribution line or heading takes",
+        "  that label; a line holding or inside a clause is content; lines the gold does not settle are left out)",
+        f"- regularisation C = {card['C']}; token vocabulary: {card['vocabulary']} first words of lines shared by",
+        f"  at least {card['min_sites']} sites; removal threshold: p(boilerplate) >= {model.threshold}",
+        "",
+        "## Features",
+        "",
+        f"- of the line: {', '.join(LINE_FEATURES)}",
+        f"- of its place on the page: {', '.join(CONTEXT_FEATURES)}",
+        f"- of the lines before and after it (`prev:`, `next:`): {', '.join(NEIGHBOUR_FEATURES)}",
+        "- tokens: up to six first Latin words, the last word and the first Han bigrams (`w:`, `last:`, `h:`)",
+        "",
+    ]
+    figures = card.get("leave_site_out")
+    if figures:
+        out += [
+            f"## Figures: leave-site-out, {card.get('folds')} folds (`govthemes evaluate-segments --cv`)",
+            "",
+            "Each page cleaned by a model fitted on pages of other sites only, then segmented; exact clause match.",
+            "",
+            "| group | pages | clause P | R | F1 | content recovered | boilerplate leaked |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, f in figures.items():
+            out.append(f"| {name} | {f['pages']} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} | "
+                       f"{f['content_recovered']:.3f} | {f['boilerplate_leaked']:.3f} |")
+        out.append("")
+    return "\n".join(out)

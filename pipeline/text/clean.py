@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import patterns as P
-from pipeline.text.lines import DEFAULT_LINE_MODEL, LineModel, PageLines
+from pipeline.text.lines import DEFAULT_LINE_MODEL, LineModel, PageLines, wrap_width
 from pipeline.text.repair import repair_line
 
 ATTRIBUTION_FIELDS = ("issuer", "document", "date", "source")
@@ -377,26 +377,10 @@ def _mark_headings(lines: list[_Line], lang: str) -> None:
 WRAP_SHARE = 0.75
 
 
-def _wrap_width(lines: list[_Line]) -> int | None:
-    """The width a hard-wrapped page is broken at, or None when the page is not hard-wrapped.
-
-    A page is hard-wrapped when a third or more of its content lines (at least four) are within
-    15 % of the longest of them, and that length is between 30 and 130 characters.
-    """
-    lengths = [len(ln.text) for ln in lines if ln.kind == "content" and ln.text]
-    if len(lengths) < 4:
-        return None
-    width = sorted(lengths)[int(0.9 * (len(lengths) - 1))]
-    if not 30 <= width <= 130:
-        return None
-    near = sum(width * 0.85 <= n <= width * 1.1 for n in lengths)
-    return width if near >= max(4, len(lengths) / 3) else None
-
-
 def _join_wrapped(lines: list[_Line]) -> None:
     """Mark content lines that continue the line before them (a paragraph broken at a fixed width,
     or a sentence broken before a lower-case word): they join it into one line of the passage."""
-    width = _wrap_width(lines)
+    width = wrap_width([ln.text for ln in lines if ln.kind == "content"])
     previous: _Line | None = None
     for line in lines:
         if line.kind in ("content", "heading") and previous is not None and line.text:

@@ -57,7 +57,7 @@ LINE_FEATURES = (
 NEIGHBOUR_FEATURES = ("length", "han", "short", "ends_sentence", "ends_open", "list_marker", "url", "rule_any",
                       "heading_rule", "starts_lower")
 CONTEXT_FEATURES = ("position", "first", "last", "blank_before", "blank_after", "short_run", "after_footer",
-                    "page_han", "prev_none", "next_none")
+                    "page_han", "prev_none", "next_none", "wraps_into_next", "wrapped_from_prev", "page_wrapped")
 DENSE_FEATURES = (LINE_FEATURES + CONTEXT_FEATURES + tuple(f"prev:{f}" for f in NEIGHBOUR_FEATURES)
                   + tuple(f"next:{f}" for f in NEIGHBOUR_FEATURES))
 _NEIGHBOUR_AT = [LINE_FEATURES.index(f) for f in NEIGHBOUR_FEATURES]
@@ -154,6 +154,13 @@ def _context(page: PageLines, line_x: np.ndarray) -> np.ndarray:
             for j in filled[start:k]:
                 run_length[j] = k - start
             start = k
+    width = wrap_width([t for t in texts if t])
+    lengths = [len(t) for t in texts]
+    wraps = [False] * n  # line i runs on into the next line (a hard-wrapped paragraph)
+    for k in range(len(filled) - 1):
+        i, j = filled[k], filled[k + 1]
+        if j == i + 1 and width and lengths[i] >= 0.75 * width and not _SENTENCE_END.search(texts[i]):
+            wraps[i] = True
     footer = False
     m = len(filled)
     for k, i in enumerate(filled):
@@ -168,6 +175,9 @@ def _context(page: PageLines, line_x: np.ndarray) -> np.ndarray:
         row[7] = page_han
         row[8] = float(k == 0)
         row[9] = float(k == m - 1)
+        row[10] = float(wraps[i])
+        row[11] = float(i > 0 and wraps[i - 1])
+        row[12] = float(width is not None)
         base = len(CONTEXT_FEATURES)
         if k > 0:
             row[base: base + len(NEIGHBOUR_FEATURES)] = line_x[filled[k - 1], _NEIGHBOUR_AT]
@@ -175,6 +185,22 @@ def _context(page: PageLines, line_x: np.ndarray) -> np.ndarray:
             row[base + len(NEIGHBOUR_FEATURES):] = line_x[filled[k + 1], _NEIGHBOUR_AT]
         footer = footer or rules[i] in FOOTER_REASONS
     return out
+
+
+def wrap_width(texts: list[str]) -> int | None:
+    """The width a hard-wrapped page is broken at, or None when the page is not hard-wrapped.
+
+    A page is hard-wrapped when a third or more of its lines (at least four) are within 15 % of
+    the length of its longest tenth, and that length is between 30 and 130 characters.
+    """
+    lengths = sorted(len(t) for t in texts if t)
+    if len(lengths) < 4:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if not 30 <= width <= 130:
+        return None
+    near = sum(width * 0.85 <= n <= width * 1.1 for n in lengths)
+    return width if near >= max(4, len(lengths) / 3) else None
 
 
 class LineModel:
