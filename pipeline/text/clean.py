@@ -36,6 +36,13 @@ BARE_LABEL = re.compile(
 #: A Chinese title that is an imperative is a clause, not a heading (ANNOTATION.md §2).
 ZH_IMPERATIVE = re.compile(r"^(促进|推进|推动|加强|提升|确保|確保|坚持|堅持|实施|實施|建立|完善|构建|構建|支持|鼓励|鼓勵|"
                            r"深化|拓展|共同|积极|積極|强化|強化|培育|保障|维护|維護|防范|防範|促進|推進|推動|加強|提升)")
+#: An English title that starts with an imperative verb and is written as a sentence (not in Title
+#: Case) is a clause: ``Strengthen policy dialogue and communication``.
+EN_IMPERATIVE = re.compile(
+    r"^(?:Strengthen|Promote|Ensure|Develop|Establish|Foster|Encourage|Support|Protect|Build|Enhance|Improve|"
+    r"Respect|Uphold|Adopt|Advance|Create|Provide|Make|Take|Avoid|Prevent|Include|Increase|Reduce|Invest|"
+    r"Implement|Maintain|Facilitate|Guarantee|Safeguard|Respond|Share|Use|Work|Engage|Consider|Identify|"
+    r"Assess|Monitor|Require|Limit|Prohibit|Set|Give|Help|Keep|Enable|Empower|Deepen|Expand|Boost|Accelerate)\b")
 #: A lead-in that does not say anything by itself is kept with the first item of its list.
 JOINING_LEAD_IN = re.compile(r"(\b(following|follows|on|are|include|includes)|呼吁|呼籲)\s*[:：]$", re.IGNORECASE)
 CJK_CHAR = P.CJK_CHAR
@@ -184,6 +191,8 @@ def _is_heading(text: str, lang: str) -> bool:
     words = body.split()
     if not words or len(words) > 16 or len(body) > 140:
         return False
+    if EN_IMPERATIVE.match(body) and len(words) >= 3 and sum(w[:1].isupper() for w in words) <= len(words) / 2:
+        return False
     if body.endswith(":"):
         return len(words) <= 4
     if SENTENCE_END.search(body):
@@ -192,7 +201,8 @@ def _is_heading(text: str, lang: str) -> bool:
 
 
 #: Hand rules that stay decisions whatever the line model says: grammars, not sites' strings.
-GRAMMAR_RULES = {"markup debris", "symbols only", "table of contents", "link"}
+GRAMMAR_RULES = {"markup debris", "symbols only", "table of contents", "link", "page break", "language menu",
+                 "related link", "photo caption"}
 _DEFAULT = object()
 
 
@@ -251,7 +261,7 @@ class Cleaner:
             return "attribution", {}, "before", text, ((text, "byline", "attribution"),), rule
         attribution, placement, removed = None, "", []
         m = P.DATELINE.match(text)
-        if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate")):
+        if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate") or m.group("news")):
             found = {"date": m.group("date") or m.group("zdate") or m.group("ddate"),
                      "source": m.group("source") or m.group("zsource") or None}
             attribution, placement = {k: v for k, v in found.items() if v}, "before"
@@ -335,7 +345,7 @@ class Cleaner:
                 line.kind, line.attribution, line.placement = "attribution", {}, "before"
                 detail = _detail(model, page, i, "attribution", p[a], line.rule)
                 removals.append(Removal(line.number, line.text, "line model", "attribution", detail))
-            elif p[h] > p[c] and later_content[i]:
+            elif later_content[i] and (p[h] > p[c] or BARE_LABEL.match(line.text.strip("·• "))):
                 line.kind, line.reason = "heading", f"line model (p={p[h]:.2f})"
 
 
@@ -347,11 +357,14 @@ def page_lines(lines: list[_Line], lang: str) -> PageLines:
         texts,
         [ln.rule if ln.kind != "boilerplate" else ln.reason for ln in lines],
         [bool(t) and _is_heading(t, lang) for t in texts],
-        [bool(t) and bool(ZH_IMPERATIVE.match(LIST_MARKER.sub("", t, count=1) if m else t))
-         for t, m in zip(texts, markers, strict=True)],
+        [bool(t) and _imperative(LIST_MARKER.sub("", t, count=1) if m else t) for t, m in zip(texts, markers, strict=True)],
         markers,
         [bool(t) and bool(BARE_LABEL.match(t.strip("·• "))) for t in texts],
     )
+
+
+def _imperative(text: str) -> bool:
+    return bool(ZH_IMPERATIVE.match(text) or EN_IMPERATIVE.match(text))
 
 
 def _detail(model: LineModel, page: PageLines, i: int, label: str, p: float, rule: str | None) -> str:
@@ -379,10 +392,18 @@ WRAP_SHARE = 0.75
 
 def _join_wrapped(lines: list[_Line]) -> None:
     """Mark content lines that continue the line before them (a paragraph broken at a fixed width,
-    or a sentence broken before a lower-case word): they join it into one line of the passage."""
+    or a sentence broken before a lower-case word, also across a page-break marker): they join it
+    into one line of the passage."""
     width = wrap_width([ln.text for ln in lines if ln.kind == "content"])
     previous: _Line | None = None
+    page_break = False  # a page-break marker since ``previous``: blank lines do not end the sentence
     for line in lines:
+        if line.kind == "boilerplate" and line.reason == "page break":
+            page_break = True
+            continue
+        if line.kind == "blank" and page_break:
+            continue
+        page_break = False
         if line.kind in ("content", "heading") and previous is not None and line.text:
             prev_text = previous.text
             open_end = not SENTENCE_END.search(prev_text) and not prev_text.endswith((":", "："))
@@ -483,6 +504,14 @@ def _list_follows(lines: list[_Line], index: int) -> bool:
     return False
 
 
+def _joined_next(lines: list[_Line], index: int) -> bool:
+    """Whether the next line after ``index`` that is neither blank nor a page break continues a sentence."""
+    for line in lines[index + 1:]:
+        if line.kind != "blank" and not (line.kind == "boilerplate" and line.reason == "page break"):
+            return line.joined
+    return False
+
+
 def _passages(lines: list[_Line]) -> list[Passage]:
     """Group content lines into passages and give each its heading and attribution."""
     passages: list[Passage] = []
@@ -522,7 +551,8 @@ def _passages(lines: list[_Line]) -> list[Passage]:
             else:
                 document_level.update(line.attribution)
         elif line.kind == "blank":
-            if not (current and JOINING_LEAD_IN.search(current[-1].text) and _list_follows(lines, number)):
+            lead_in = current and JOINING_LEAD_IN.search(current[-1].text) and _list_follows(lines, number)
+            if not (lead_in or _joined_next(lines, number)):
                 flush()
     flush()
     if passages and not SENTENCE_END.search(passages[-1].text):

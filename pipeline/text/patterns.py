@@ -54,7 +54,17 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("link", _rx(r"^(\S{0,20}https?://\S+|www\.\S+|!\[\]\(.*\)|详细→.*)$")),
     ("link", _rx(r"^(下一篇|上一篇|上一條|下一條|关键词|關鍵詞)[:：]")),
     ("markup debris", _rx(r"(<\s*/?\s*(strike|bdo|sup|center|input|menu|span|div|a)\b[^>]*>|\{!!.*!!\})")),
+    ("page break", re.compile(r"^(?:[-–—]\s*\d{1,4}\s*[-–—]|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+                              r"|第\s*\d{1,4}\s*[页頁](?:\s*[,，/]?\s*共\s*\d{1,4}\s*[页頁])?|\d{1,4}\s*/\s*\d{1,4})$", re.IGNORECASE)),
     ("table of contents", re.compile(r"(…{3,}|\.{6,}|-\s\d+\s-)")),
+    ("language menu", re.compile(
+        r"^(?:(?:English|中文|简体中文|簡體中文|繁體中文|繁体中文|简体|簡體|繁體|繁体|Français|Español|Deutsch|Русский|العربية|日本語|한국어|"
+        r"Português|Italiano|EN|ZH|FR|ES|DE|RU|AR|JA|KO|PT|CN|TC|SC)\s*(?:[|/·•,，]\s*|\s+|$)){2,}$")),
+    ("related link", _rx(r"^[\[【(（]?\s*(also read|read also|see also|related( articles?| stories| news| posts?| links?)?\s*[:：]|"
+                         r"recommended( reading)?\s*[:：]|you may also like|more from|延伸阅读|延伸閱讀|相关阅读|相關閱讀|"
+                         r"推荐阅读|推薦閱讀|相关新闻|相關新聞|相关链接|相關鏈接|相關連結)")),
+    ("photo caption", _rx(r"^[\[【(（]?\s*(photo|photograph|image|picture|pic|credit|illustration|图片|圖片|图为|圖為|"
+                          r"摄影|攝影|图/|圖/|图：|圖：|图:|圖:)\s*(by\b|credits?\b|[:：/|]|来源|來源|source)")),
     ("symbols only", re.compile(rf"^[^\w{CJK}]{{1,12}}$")),
 ]
 
@@ -79,7 +89,10 @@ BOILERPLATE_WORDS: list[tuple[str, tuple[str, ...]]] = [
                         "building peace in the minds", "all menu close")),
     ("comment widget", ("网友评论", "網友評論", "评论内容", "評論內容")),
 ]
-ANY_LENGTH_WORDS = [(reason, words) for reason, words in BOILERPLATE_WORDS if reason in ANY_LENGTH]
+#: Words that are also topics of statements (copyright is one of AI's): they mark furniture on short lines only.
+TOPIC_WORDS = {"copyright", "版权声明", "版權聲明"}
+ANY_LENGTH_WORDS = [(reason, tuple(w for w in words if w not in TOPIC_WORDS))
+                    for reason, words in BOILERPLATE_WORDS if reason in ANY_LENGTH]
 ANY_LENGTH_LINES = [(reason, rule) for reason, rule in BOILERPLATE_LINES if reason in ANY_LENGTH]
 
 
@@ -127,7 +140,11 @@ DATELINE = re.compile(
     r"^(?:date\s+(?P<ddate>\d{4}-\d{1,2}-\d{1,2})[\d/:\s]*(?=[A-Z])|(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*(?P<date>" + MONTH + r"\s+\d{1,2}))?"
     r"(?:\s*\((?P<source>Xinhua|AP|Reuters|AFP)\))?\s*(?:--|—|–)\s*"
     r"|(?P<zsource>[^\s,,。]{0,24}?)[\u3400-\u9fff]{0,6}(?P<zdate>\d{1,2}月\d{1,2}日)[电電]\s*"
-    r"(?:[(（][^)）]{0,40}[)）])?\s*)"
+    r"(?:[(（][^)）]{0,40}[)）])?\s*"
+    r"|(?P<news>[^\s,，。:：]{1,12}?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:消息|讯|訊)(?:[(（][^)）]{0,20}[)）])?\s*[,，:：]?"
+    r"|[(（][\u3400-\u9fff]{1,8}\d{1,2}日(?:讯|訊|电|電)[)）]|[\u3400-\u9fff]{1,6}(?:网|網)?消息\s*[:：]"
+    r"|[\u3400-\u9fff]{2,5}[讯訊](?=\s)|date\s+\d{4}-\d{1,2}-\d{1,2}(?=\s*[\u3400-\u9fff])"
+    r"|[A-Z][A-Z .'-]{2,40}\s*\([A-Za-z][\w .-]{1,20}\)\s*-)\s*)"
 )
 #: A news-style closing or opening byline inside a line: ``(记者金歆)``, ``(光明日报全媒体记者王金虎)来源:光明日报``.
 BYLINE_LINE = re.compile(r"^[(（][^)）]{0,30}记者[^)）]{0,20}[)）](来源[:：].*)?$")
