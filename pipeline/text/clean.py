@@ -202,7 +202,7 @@ def _is_heading(text: str, lang: str) -> bool:
 
 #: Hand rules that stay decisions whatever the line model says: grammars, not sites' strings.
 GRAMMAR_RULES = {"markup debris", "symbols only", "table of contents", "link", "page break", "language menu",
-                 "related link", "photo caption"}
+                 "related link", "photo caption", "copyright notice"}
 _DEFAULT = object()
 
 
@@ -303,9 +303,9 @@ class Cleaner:
                 if line.kind == "content" and line.rule:
                     line.kind, line.reason, line.attribution = "boilerplate", line.rule, None
                     removals.append(Removal(line.number, line.whole, line.rule))
-            _mark_footer(lines, removals)
         else:
             self._apply_line_model(lines, removals, doc_lang)
+        _mark_footer(lines, removals)
         _strip_repeated_stamps(lines, removals)
         _join_wrapped(lines)
         if self.line_model is None:
@@ -337,27 +337,54 @@ class Cleaner:
             if line.kind != "content" or line.attribution:
                 continue
             p = proba[i]
-            if p[b] >= model.threshold and p[b] >= p[a]:
+            sure = _is_sentence(line.text) or _continued(lines, i)
+            threshold = max(model.threshold, SURE) if sure else model.threshold
+            if p[b] >= threshold and p[b] >= p[a]:
                 line.kind, line.reason = "boilerplate", "line model"
                 detail = _detail(model, page, i, "boilerplate", p[b], line.rule)
                 removals.append(Removal(line.number, line.text, "line model", "boilerplate", detail))
-            elif p[a] >= model.threshold:
+            elif p[a] >= threshold:
                 line.kind, line.attribution, line.placement = "attribution", {}, "before"
                 detail = _detail(model, page, i, "attribution", p[a], line.rule)
                 removals.append(Removal(line.number, line.text, "line model", "attribution", detail))
-            elif later_content[i] and (p[h] > p[c] or BARE_LABEL.match(line.text.strip("·• "))):
+            elif later_content[i] and (p[h] > p[c] or BARE_LABEL.match(line.text.strip("·• "))
+                                       or (page.heading_rules[i] and p[h] >= HEADING_RULE_SHARE)):
                 line.kind, line.reason = "heading", f"line model (p={p[h]:.2f})"
+
+
+#: A whole sentence (a sentence end, and 40 characters or 15 Han characters) is removed only when the
+#: line model is this sure: a lost clause costs more than a leaked line.
+SURE = 0.9
+#: A line the heading rule accepts is a heading when the line model gives a heading this much.
+HEADING_RULE_SHARE = 0.25
+
+
+def _is_sentence(text: str) -> bool:
+    return bool(SENTENCE_END.search(text)) and (len(text) >= 40 or len(CJK_CHAR.findall(text)) >= 15)
+
+
+def _continued(lines: list[_Line], i: int) -> bool:
+    """Whether line ``i`` ends inside a sentence that the next line (past blanks and page breaks)
+    goes on with in lower case: ``… for at least six months and`` / ``make them available …``."""
+    text = lines[i].text
+    if not text[-1:].isalpha() or len(text) < 30:
+        return False
+    for line in lines[i + 1:]:
+        if line.kind == "blank" or (line.kind == "boilerplate" and line.reason == "page break"):
+            continue
+        return line.kind == "content" and line.text[:1].islower()
+    return False
 
 
 def page_lines(lines: list[_Line], lang: str) -> PageLines:
     """The page as the line model sees it: every line's repaired text and the hand rules' verdicts."""
     texts = [ln.whole if ln.kind != "blank" else "" for ln in lines]
-    markers = [bool(t) and bool(LIST_MARKER.match(t)) for t in texts]
+    markers = [m.end() if t and (m := LIST_MARKER.match(t)) else 0 for t in texts]
     return PageLines(
         texts,
         [ln.rule if ln.kind != "boilerplate" else ln.reason for ln in lines],
         [bool(t) and _is_heading(t, lang) for t in texts],
-        [bool(t) and _imperative(LIST_MARKER.sub("", t, count=1) if m else t) for t, m in zip(texts, markers, strict=True)],
+        [bool(t) and _imperative(t[m:]) for t, m in zip(texts, markers, strict=True)],
         markers,
         [bool(t) and bool(BARE_LABEL.match(t.strip("·• "))) for t in texts],
     )
@@ -417,7 +444,7 @@ def _join_wrapped(lines: list[_Line]) -> None:
         previous = line if line.kind in ("content", "heading") else None
 
 
-FOOTER_STARTERS = {"editor line", "copyright notice", "contact line"}
+FOOTER_STARTERS = {"editor line", "copyright notice", "copyright mention", "contact line"}
 
 
 def _mark_footer(lines: list[_Line], removals: list[Removal]) -> None:
@@ -425,7 +452,7 @@ def _mark_footer(lines: list[_Line], removals: list[Removal]) -> None:
     in_footer = False
     for line in lines:
         if line.kind == "boilerplate":
-            in_footer = in_footer or line.reason in FOOTER_STARTERS
+            in_footer = in_footer or line.reason in FOOTER_STARTERS or line.rule in FOOTER_STARTERS
         elif line.kind == "content" and in_footer:
             if len(line.text) <= 30 and not SENTENCE_END.search(line.text):
                 line.kind = "boilerplate"

@@ -14,6 +14,7 @@ stored as JSON (coefficients, vocabulary, scaling): data, not code. Scoring need
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -61,12 +62,13 @@ CONTEXT_FEATURES = ("position", "first", "last", "blank_before", "blank_after", 
 DENSE_FEATURES = (LINE_FEATURES + CONTEXT_FEATURES + tuple(f"prev:{f}" for f in NEIGHBOUR_FEATURES)
                   + tuple(f"next:{f}" for f in NEIGHBOUR_FEATURES))
 _NEIGHBOUR_AT = [LINE_FEATURES.index(f) for f in NEIGHBOUR_FEATURES]
-FOOTER_REASONS = {"editor line", "copyright notice", "contact line"}
+FOOTER_REASONS = {"editor line", "copyright notice", "copyright mention", "contact line"}
 
 
 def normal_line(text: str) -> str:
-    """The key under which a line counts as 'the same line' on two pages."""
-    return " ".join(text.casefold().split())
+    """The key under which a line counts as 'the same line' on two pages: a digest of the line
+    without case or spacing (the model file keeps digests, never the text of a page)."""
+    return hashlib.blake2b(" ".join(text.casefold().split()).encode(), digest_size=8).hexdigest()
 
 
 def line_tokens(text: str) -> list[str]:
@@ -85,8 +87,9 @@ def line_tokens(text: str) -> list[str]:
 
 
 def line_features(text: str, rule_reason: str | None, heading_rule: bool, imperative: bool,
-                  list_marker: bool, bare_label: bool, recurs: int) -> np.ndarray:
-    """The :data:`LINE_FEATURES` of one repaired, stripped, non-empty line."""
+                  marker_end: int, bare_label: bool, recurs: int) -> np.ndarray:
+    """The :data:`LINE_FEATURES` of one repaired, stripped, non-empty line (``marker_end``: where the
+    text after its list marker starts, 0 without one; case is read from that text)."""
     n = max(1, len(text))
     han = len(P.CJK_CHAR.findall(text))
     latin = sum(c.isascii() and c.isalpha() for c in text)
@@ -95,7 +98,8 @@ def line_features(text: str, rule_reason: str | None, heading_rule: bool, impera
     spaces = text.count(" ")
     punct = n - han - latin - digit - spaces - sum(c.isalpha() and not c.isascii() and not P.CJK_CHAR.match(c)
                                                    for c in text)
-    words = text.split()
+    body = text[marker_end:] or text
+    words = body.split()
     latin_words = [w for w in words if w[:1].isascii() and w[:1].isalpha()]
     title = sum(w[:1].isupper() for w in latin_words) / len(latin_words) if latin_words else 0.0
     last = text[-1]
@@ -107,7 +111,7 @@ def line_features(text: str, rule_reason: str | None, heading_rule: bool, impera
         float(len(text) <= short_limit), float(len(text) >= 200),
         float(bool(_SENTENCE_END.search(text))), float(last in ":："), float(last in ",，、"),
         float(last.isalnum() or bool(P.CJK_CHAR.match(last))),
-        float(list_marker), float(bare_label), float(text[0].isupper()), float(text[0].islower()),
+        float(marker_end > 0), float(bare_label), float(body[0].isupper()), float(body[0].islower()),
         float(bool(_BRACKETED.match(text))),
         float(bool(_URL.search(text))), float(bool(_EMAIL.search(text))), float(bool(_MARKUP.search(text))),
         math.log1p(len(_SEPARATORS.findall(text))) / 2, float(len(bars) >= 3),
@@ -128,7 +132,7 @@ class PageLines:
     rule_reasons: list[str | None]
     heading_rules: list[bool]
     imperatives: list[bool]
-    list_markers: list[bool]
+    list_markers: list[int]  # where the text after the line's list marker starts (0: no marker)
     bare_labels: list[bool]
     labels: list[str | None] = field(default_factory=list)  # from gold, for training
 

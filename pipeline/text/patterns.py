@@ -31,6 +31,8 @@ def _rx(pattern: str) -> re.Pattern:
 #: that happens to say "share" or "WeChat" is not), except the rules in ANY_LENGTH.
 LONG_LINE = 100
 ANY_LENGTH = {"copyright notice", "contact line", "markup debris"}
+#: Copyright is also a topic of AI statements: lines that only mention it ("copyright mention")
+#: are furniture when short, never when long.
 BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("site section", _rx(r"^(related principles|相关原则|相關原則|相关文章|相關文章|頻道推薦|频道推荐|"
                          r"阅读排行|閱讀排行|最新信息|推薦展會|推荐展会|企業直播|企业直播|热门推荐|熱門推薦|"
@@ -73,9 +75,9 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
 BOILERPLATE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("breadcrumb", ("当前位置", "當前位置", "当前的位置", "當前的位置", "您的位置", "現在的位置", "现在的位置",
                     "正在阅读", "正在閱讀")),
-    ("copyright notice", ("©", "copyright", "all rights reserved", "版权所有", "版權所有", "版权声明", "版權聲明",
-                          "郑重声明", "鄭重聲明", "如有侵权", "如有侵權", "转载请", "轉載請", "如需转载", "如需轉載",
-                          "圖片版權", "图片版权", "版权归", "版權歸")),
+    ("copyright notice", ("©", "all rights reserved", "版权所有", "版權所有", "郑重声明", "鄭重聲明", "如有侵权",
+                          "如有侵權", "转载请", "轉載請", "如需转载", "如需轉載")),
+    ("copyright mention", ("copyright", "版权声明", "版權聲明", "圖片版權", "图片版权", "版权归", "版權歸")),
     ("contact line", ("联系电话", "聯系電話", "聯繫電話", "联系邮箱", "聯系郵箱", "投稿邮箱", "投稿郵箱", "联系我们",
                       "聯系我們", "icp备", "icp備", "公网安备", "公網安備", "网站标识码", "網站標識碼", "主办单位",
                       "主辦單位", "技术支持", "上海网警")),
@@ -89,10 +91,7 @@ BOILERPLATE_WORDS: list[tuple[str, tuple[str, ...]]] = [
                         "building peace in the minds", "all menu close")),
     ("comment widget", ("网友评论", "網友評論", "评论内容", "評論內容")),
 ]
-#: Words that are also topics of statements (copyright is one of AI's): they mark furniture on short lines only.
-TOPIC_WORDS = {"copyright", "版权声明", "版權聲明"}
-ANY_LENGTH_WORDS = [(reason, tuple(w for w in words if w not in TOPIC_WORDS))
-                    for reason, words in BOILERPLATE_WORDS if reason in ANY_LENGTH]
+ANY_LENGTH_WORDS = [(reason, words) for reason, words in BOILERPLATE_WORDS if reason in ANY_LENGTH]
 ANY_LENGTH_LINES = [(reason, rule) for reason, rule in BOILERPLATE_LINES if reason in ANY_LENGTH]
 
 

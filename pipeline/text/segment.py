@@ -38,7 +38,7 @@ INLINE_ITEM = re.compile(
 #: Leading words and marks that are not part of a clause.
 BRACKET_LABEL = re.compile(r"\[[A-Za-z ]{1,20}\]\s*")
 LEADING_JUNK = re.compile(r"^(?:\s|(?:and|or)\s+(?=\S))+", re.IGNORECASE)
-TRAILING_JUNK = re.compile(r"(?:[\s,，、]|\s(?:and|or))+$")
+TRAILING_JUNK = re.compile(r"(?:[\s,，、]|\s(?:and|or)|\s*\[\d{1,3}\](?:\[\d{1,3}\])*)+$")
 ABBREVIATION_STOP = re.compile(r"\b(?:No|Art|Arts|Para|para|Sec|Fig|vs|Nos|Vol|pp|Dr|Mr|Mrs|Ms|St)\.\s*")
 GLUED_STOP = re.compile(r"(?<=[\w\u3400-\u9fff])[.?](?=[A-Za-z0-9\u00c0-\u024f])")
 #: A stop followed by lower-case text or a comma (``etc., these``) does not end a clause in
@@ -66,6 +66,10 @@ LINE_LABEL = re.compile(
 )
 #: An enumeration marker inside a line: ``2.``, ``2)``, ``(2)``, ``b)``, ``(b)``.
 RUN_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\((?P<pn>\d{1,2})\)|(?P<n>\d{1,2})[.)]|\((?P<pl>[a-h])\)|(?P<l>[a-h])\))\s+(?=\S)")
+#: A bullet inside a line (`` - ``, `` • ``): a list flattened onto one line when it occurs three times or more.
+INLINE_BULLET = re.compile(r"(?<=\S)[ \t]+[-•·●▪][ \t]+(?=\S)")
+#: Citation marks (``[1][5]``) followed by more text on the line: what follows starts anew.
+CITATION_THEN_TEXT = re.compile(r"(?<=\S)[ \t]*(?:\[\d{1,3}\])+[ \t]+(?=[A-Z0-9\u3400-\u9fff])")
 #: A closing quote after a Chinese sentence end, inside a sentence that goes on: ``“…。”的要求``.
 QUOTE_CONTINUED = re.compile(r"[。！？][”」』]+(?=[的等之和与與及或,，、])")
 CJK_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_'’-]+|\s+|.", re.DOTALL)
@@ -182,8 +186,13 @@ def boundary_offsets(text: str) -> tuple[list[int], list[int]]:
             for start, end in _run_together_items(stripped):
                 starts.append(first + start)
                 inside.append(first + end)
+            bullets = list(INLINE_BULLET.finditer(stripped)) if len(stripped) > 200 else []
+            if len(bullets) >= 3:
+                starts.extend(first + m.start() + 1 for m in bullets)
+                inside.extend(first + m.end() for m in bullets)
         position += len(line) + 1
     inside.extend(m.end() for m in QUOTE_CONTINUED.finditer(text))
+    starts.extend(m.end() for m in CITATION_THEN_TEXT.finditer(text))
     for m in INLINE_ITEM.finditer(text):
         starts.append(m.start("marker"))
         inside.append(m.end())
