@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings
@@ -324,3 +325,13 @@ def test_the_shipped_line_model_is_json_with_a_card():
     assert data["card"]["pages"] >= 100 and "leave_site_out" in data["card"]
     assert (DEFAULT_LINE_MODEL.parent / "MODEL_CARD.md").exists()
     assert Cleaner().line_model is not None
+
+
+def test_the_manifest_counts_every_removed_line_by_kind_and_reason(seed_rows):
+    _, manifest = seed_rows
+    expected = Counter()
+    for path in sorted(RAW.glob("*.txt")):
+        expected.update(f"{r.kind}: {r.reason}" for r in Cleaner().clean(path.read_text(encoding="utf-8")).removals)
+    assert manifest.removed == expected
+    assert manifest.as_dict()["removed_by_reason"] == dict(expected.most_common())
+    assert any(key.startswith("heading: ") for key in expected) and any(key.startswith("boilerplate: ") for key in expected)

@@ -202,6 +202,8 @@ def cross_validate(pages: list[GoldPage], folds: int = 5, seed: int = 0, **optio
     groups = [group[p.site] for p in pages]
     results: list[tuple[GoldPage, PageResult]] = []
     for train, test in GroupKFold(n_splits=folds).split(pages, groups=groups):
+        if {pages[i].site for i in train} & {pages[i].site for i in test}:
+            raise AssertionError("a site on both sides of a fold")  # GroupKFold's promise, checked
         model = train_line_model([pages[i] for i in train], [labelled[i] for i in train], **options)
         job = SegmentJob(cleaner=Cleaner(line_model=model))
         results.extend((pages[i], evaluate_page(pages[i].gold_path, pages[i].raw_path.parent, job)) for i in test)

@@ -423,14 +423,17 @@ def _join_wrapped(lines: list[_Line]) -> None:
     into one line of the passage."""
     width = wrap_width([ln.text for ln in lines if ln.kind == "content"])
     previous: _Line | None = None
-    page_break = False  # a page-break marker since ``previous``: blank lines do not end the sentence
+    page_break = blank = False  # since ``previous``: blank lines end a paragraph, unless around a page break
     for line in lines:
         if line.kind == "boilerplate" and line.reason == "page break":
             page_break = True
             continue
-        if line.kind == "blank" and page_break:
+        if line.kind == "blank":
+            blank = True
             continue
-        page_break = False
+        if blank and not page_break:
+            previous = None
+        page_break = blank = False
         if line.kind in ("content", "heading") and previous is not None and line.text:
             prev_text = previous.text
             open_end = not SENTENCE_END.search(prev_text) and not prev_text.endswith((":", "："))

@@ -62,8 +62,10 @@ ZH_INLINE_ITEM = re.compile(r"(?<=[,，、;；:：])(?=[一二三四五六七八
 #: ``Term: definition`` lines stay one clause: the gold pages keep them whole as often as not.)
 LINE_LABEL = re.compile(
     r"(?P<article>第[一二三四五六七八九十百零〇\d]{1,6}[条條](?:\s*[(（【][^)）】\n]{1,20}[)）】])?)\s*(?=[^\s,，。:：])"
-    r"|(?P<term>[\u3400-\u9fff]{2,10})[:：]\s*(?=[\u3400-\u9fff“《「])"
+    r"|(?P<term>[\u3400-\u9fff]{2,8})[:：]\s*(?=[\u3400-\u9fff“《「])(?![一二三四五六七八九十]是)"
 )
+#: Words that make the text before a colon a lead-in (``会议强调:``), not a term.
+ZH_LEAD_IN_WORD = re.compile(r"强调|強調|表示|指出|提出|认为|認為|要求|说|說|称|稱|表明|包括|如下|呼吁|呼籲|指|是")
 #: An enumeration marker inside a line: ``2.``, ``2)``, ``(2)``, ``b)``, ``(b)``.
 RUN_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\((?P<pn>\d{1,2})\)|(?P<n>\d{1,2})[.)]|\((?P<pl>[a-h])\)|(?P<l>[a-h])\))\s+(?=\S)")
 #: A bullet inside a line (`` - ``, `` • ``): a list flattened onto one line when it occurs three times or more.
@@ -135,7 +137,10 @@ class CJKRunTokenizer:
 
 def line_label(text: str, start: int) -> re.Match | None:
     """The label (article number or term) that opens the line at ``start``, or None."""
-    return LINE_LABEL.match(text, start)
+    m = LINE_LABEL.match(text, start)
+    if m is not None and m.group("term") and ZH_LEAD_IN_WORD.search(m.group("term")):
+        return None
+    return m
 
 
 def _marker_value(m: re.Match) -> tuple[str, int]:
@@ -186,7 +191,7 @@ def boundary_offsets(text: str) -> tuple[list[int], list[int]]:
             for start, end in _run_together_items(stripped):
                 starts.append(first + start)
                 inside.append(first + end)
-            bullets = list(INLINE_BULLET.finditer(stripped)) if len(stripped) > 200 else []
+            bullets = list(INLINE_BULLET.finditer(stripped)) if len(stripped) > 120 else []
             if len(bullets) >= 3:
                 starts.extend(first + m.start() + 1 for m in bullets)
                 inside.extend(first + m.end() for m in bullets)
