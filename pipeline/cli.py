@@ -160,7 +160,7 @@ def write_clauses(paths, out: Path, strict: bool, job, read_args: tuple, cache: 
 @with_read_options
 def clean(paths, out, explain, max_bytes, text_field, id_field):
     """Clean raw statements: passages with their attribution, or (--explain) what was removed."""
-    cleaner = Cleaner()
+    cleaner = Cleaner(explain=explain)
 
     def rows():
         for item in iter_documents(paths, max_bytes, text_field, id_field):

@@ -214,21 +214,25 @@ class Cleaner:
     (:mod:`pipeline.text.lines`; by default ``models/cleaner/line_model.json``), which sees the hand
     rules' reasons as features. With ``line_model=None`` every hand rule decides on its own.
     ``extra_boilerplate`` adds ``(reason, regex)`` rules for lines to drop, for sites neither knows.
+    With ``explain``, a removal by the line model also names the features that weighed most.
     """
 
-    def __init__(self, extra_boilerplate: list[tuple[str, str]] | None = None, line_model=_DEFAULT):
+    def __init__(self, extra_boilerplate: list[tuple[str, str]] | None = None, line_model=_DEFAULT,
+                 explain: bool = False):
         self.extra = [(reason, re.compile(rx)) for reason, rx in (extra_boilerplate or [])]
         if line_model is _DEFAULT:
             line_model = LineModel.load(DEFAULT_LINE_MODEL) if DEFAULT_LINE_MODEL.exists() else None
         self.line_model: LineModel | None = line_model
+        self.explain = explain
         self._judge_text = lru_cache(maxsize=20_000)(self._judge_text)
 
     def __getstate__(self):  # sent to other processes without its cache
-        return {"extra": self.extra, "line_model": self.line_model}
+        return {"extra": self.extra, "line_model": self.line_model, "explain": self.explain}
 
     def __setstate__(self, state):
         self.extra = state["extra"]
         self.line_model = state["line_model"]
+        self.explain = state["explain"]
         self._judge_text = lru_cache(maxsize=20_000)(type(self)._judge_text.__get__(self))
 
     def _judge(self, line: _Line, removals: list[Removal]) -> None:
@@ -341,11 +345,11 @@ class Cleaner:
             threshold = max(model.threshold, SURE) if sure else model.threshold
             if p[b] >= threshold and p[b] >= p[a]:
                 line.kind, line.reason = "boilerplate", "line model"
-                detail = _detail(model, page, i, "boilerplate", p[b], line.rule)
+                detail = _detail(model, page, i, "boilerplate", p[b], line.rule, self.explain)
                 removals.append(Removal(line.number, line.text, "line model", "boilerplate", detail))
             elif p[a] >= threshold:
                 line.kind, line.attribution, line.placement = "attribution", {}, "before"
-                detail = _detail(model, page, i, "attribution", p[a], line.rule)
+                detail = _detail(model, page, i, "attribution", p[a], line.rule, self.explain)
                 removals.append(Removal(line.number, line.text, "line model", "attribution", detail))
             elif later_content[i] and (p[h] > p[c] or BARE_LABEL.match(line.text.strip("·• "))
                                        or (page.heading_rules[i] and p[h] >= HEADING_RULE_SHARE)):
@@ -360,7 +364,7 @@ HEADING_RULE_SHARE = 0.25
 
 
 def _is_sentence(text: str) -> bool:
-    return bool(SENTENCE_END.search(text)) and (len(text) >= 40 or len(CJK_CHAR.findall(text)) >= 15)
+    return len(text) >= 15 and bool(SENTENCE_END.search(text)) and (len(text) >= 40 or language_of(text) == "zh")
 
 
 def _continued(lines: list[_Line], i: int) -> bool:
@@ -379,23 +383,27 @@ def _continued(lines: list[_Line], i: int) -> bool:
 def page_lines(lines: list[_Line], lang: str) -> PageLines:
     """The page as the line model sees it: every line's repaired text and the hand rules' verdicts."""
     texts = [ln.whole if ln.kind != "blank" else "" for ln in lines]
-    markers = [m.end() if t and (m := LIST_MARKER.match(t)) else 0 for t in texts]
-    return PageLines(
-        texts,
-        [ln.rule if ln.kind != "boilerplate" else ln.reason for ln in lines],
-        [bool(t) and _is_heading(t, lang) for t in texts],
-        [bool(t) and _imperative(t[m:]) for t, m in zip(texts, markers, strict=True)],
-        markers,
-        [bool(t) and bool(BARE_LABEL.match(t.strip("·• "))) for t in texts],
-    )
+    shapes = [_shape(t, lang) if t else (False, False, 0, False) for t in texts]
+    return PageLines(texts, [ln.rule if ln.kind != "boilerplate" else ln.reason for ln in lines],
+                     *(list(column) for column in zip(*shapes, strict=True)))
+
+
+@lru_cache(maxsize=50_000)
+def _shape(text: str, lang: str) -> tuple[bool, bool, int, bool]:
+    """What the hand rules say of a line's shape: heading, imperative, where its list marker ends, bare label."""
+    m = LIST_MARKER.match(text)
+    marker_end = m.end() if m else 0
+    return (_is_heading(text, lang), _imperative(text[marker_end:]), marker_end,
+            bool(BARE_LABEL.match(text.strip("·• "))))
 
 
 def _imperative(text: str) -> bool:
     return bool(ZH_IMPERATIVE.match(text) or EN_IMPERATIVE.match(text))
 
 
-def _detail(model: LineModel, page: PageLines, i: int, label: str, p: float, rule: str | None) -> str:
-    features = model.strongest(page, i, label)
+def _detail(model: LineModel, page: PageLines, i: int, label: str, p: float, rule: str | None,
+            explain: bool) -> str:
+    features = model.strongest(page, i, label) if explain else []
     return f"p={p:.2f}" + (f"; rule: {rule}" if rule else "") + (f"; {', '.join(features)}" if features else "")
 
 

@@ -39,6 +39,14 @@ _MARKUP = re.compile(r"<[^>]{0,40}>|\{[^}]{0,40}\}|&\w{2,6};|\[\s*\]|!\[")
 _SEPARATORS = re.compile(r"[|>»›/·•]")
 _DATE = re.compile(P.DATE, re.IGNORECASE)
 _BRACKETED = re.compile(r"^[\[【(（<《「].*[\]】)）>》」]$")
+HEAD = 160
+_LATIN_WORD = re.compile(r"\b[A-Za-z][a-z]*")
+#: Only lines up to this length are looked up among lines that recur across sites (furniture is short).
+RECURRING_LENGTH = 120
+_NOT_HAN_LEAD = bytes(b for b in range(256) if not 0xE3 <= b <= 0xE9)  # lead bytes of U+3000..U+9FFF
+_NOT_LATIN = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
+_NOT_UPPER = bytes(b for b in range(256) if not 65 <= b <= 90)
+_NOT_DIGIT = bytes(b for b in range(256) if not 48 <= b <= 57)
 _SENTENCE_END = re.compile(r"[.!?。！？;；](?:[\"'”’」』)）\]]*)$")
 
 #: The hand rules' reasons (``pipeline.text.patterns``), each a feature of the line it fires on.
@@ -54,31 +62,36 @@ LINE_FEATURES = (
     "heading_rule", "imperative", "recurs", "rule_any", "rule_long",
     *(f"rule:{r}" for r in RULE_REASONS),
 )
+_RULE_AT = {r: LINE_FEATURES.index(f"rule:{r}") for r in RULE_REASONS}
 #: Features of a line's neighbours that the model sees (``prev:``/``next:``).
 NEIGHBOUR_FEATURES = ("length", "han", "short", "ends_sentence", "ends_open", "list_marker", "url", "rule_any",
                       "heading_rule", "starts_lower")
 CONTEXT_FEATURES = ("position", "first", "last", "blank_before", "blank_after", "short_run", "after_footer",
-                    "page_han", "prev_none", "next_none", "wraps_into_next", "wrapped_from_prev", "page_wrapped")
+                    "page_han", "wraps_into_next", "wrapped_from_prev", "page_wrapped")
 DENSE_FEATURES = (LINE_FEATURES + CONTEXT_FEATURES + tuple(f"prev:{f}" for f in NEIGHBOUR_FEATURES)
                   + tuple(f"next:{f}" for f in NEIGHBOUR_FEATURES))
 _NEIGHBOUR_AT = [LINE_FEATURES.index(f) for f in NEIGHBOUR_FEATURES]
 FOOTER_REASONS = {"editor line", "copyright notice", "copyright mention", "contact line"}
 
 
-def normal_line(text: str) -> str:
-    """The key under which a line counts as 'the same line' on two pages: a digest of the line
-    without case or spacing (the model file keeps digests, never the text of a page)."""
+def normal_line(text: str) -> str | None:
+    """The key under which a short line counts as 'the same line' on two pages: a digest of the line
+    without case or spacing (the model file keeps digests, never the text of a page); None for a
+    line longer than :data:`RECURRING_LENGTH`."""
+    if len(text) > RECURRING_LENGTH:
+        return None
     return hashlib.blake2b(" ".join(text.casefold().split()).encode(), digest_size=8).hexdigest()
 
 
 def line_tokens(text: str) -> list[str]:
     """The words a line starts with (furniture announces itself early): up to six Latin words,
     the first Han characters as bigrams, and the line's last word."""
-    low = text.casefold()
-    words = _WORD.findall(low[:80])
+    low = text[:80].casefold()
+    words = _WORD.findall(low)
     tokens = [f"w:{w}" for w in words[:6]]
     if words:
-        tokens.append(f"last:{_WORD.findall(low)[-1]}")
+        tail = _WORD.findall(text[-40:].casefold())
+        tokens.append(f"last:{(tail or words)[-1]}")
     m = _HAN_RUN.search(low[:20])
     if m:
         run = m.group(0)[:6]
@@ -91,36 +104,39 @@ def line_features(text: str, rule_reason: str | None, heading_rule: bool, impera
     """The :data:`LINE_FEATURES` of one repaired, stripped, non-empty line (``marker_end``: where the
     text after its list marker starts, 0 without one; case is read from that text)."""
     n = max(1, len(text))
-    han = len(P.CJK_CHAR.findall(text))
-    latin = sum(c.isascii() and c.isalpha() for c in text)
-    upper = sum(c.isascii() and c.isupper() for c in text)
-    digit = sum(c.isdigit() for c in text)
-    spaces = text.count(" ")
-    punct = n - han - latin - digit - spaces - sum(c.isalpha() and not c.isascii() and not P.CJK_CHAR.match(c)
-                                                   for c in text)
-    body = text[marker_end:] or text
-    words = body.split()
-    latin_words = [w for w in words if w[:1].isascii() and w[:1].isalpha()]
-    title = sum(w[:1].isupper() for w in latin_words) / len(latin_words) if latin_words else 0.0
+    encoded = text.encode("utf-8")  # classes of characters counted on bytes: C speed
+    han = len(encoded.translate(None, _NOT_HAN_LEAD))
+    latin = len(encoded.translate(None, _NOT_LATIN))
+    upper = len(encoded.translate(None, _NOT_UPPER))
+    digit = len(encoded.translate(None, _NOT_DIGIT))
+    punct = max(0, len(text) - han - latin - digit - text.count(" "))  # marks (and other scripts' letters)
+    head = text[:HEAD]  # signs of links, markup, dates: furniture shows them early; long lines cost no more
+    body = text[marker_end:marker_end + HEAD] or head
+    words = text.count(" ") + 1
+    latin_words = _LATIN_WORD.findall(body)
+    title = sum(w[0].isupper() for w in latin_words) / len(latin_words) if latin_words else 0.0
     last = text[-1]
     short_limit = 12 if han > latin else 25
-    bars = [i for i in text.split("|") if i.strip()]
+    bars = [i for i in head.split("|") if i.strip()]
     values = [
-        math.log1p(len(text)) / 5, math.log1p(len(words)) / 4, han / n, latin / n, digit / n, max(0, punct) / n,
+        math.log1p(len(text)) / 5, math.log1p(words) / 4, han / n, latin / n, digit / n, punct / n,
         upper / latin if latin else 0.0, title,
         float(len(text) <= short_limit), float(len(text) >= 200),
-        float(bool(_SENTENCE_END.search(text))), float(last in ":："), float(last in ",，、"),
+        float(bool(_SENTENCE_END.search(text[-8:]))), float(last in ":："), float(last in ",，、"),
         float(last.isalnum() or bool(P.CJK_CHAR.match(last))),
         float(marker_end > 0), float(bare_label), float(body[0].isupper()), float(body[0].islower()),
         float(bool(_BRACKETED.match(text))),
-        float(bool(_URL.search(text))), float(bool(_EMAIL.search(text))), float(bool(_MARKUP.search(text))),
-        math.log1p(len(_SEPARATORS.findall(text))) / 2, float(len(bars) >= 3),
-        float(bool(_DATE.search(text))), float(bool(_DATE.match(text))),
+        float(bool(_URL.search(head))), float(bool(_EMAIL.search(head))), float(bool(_MARKUP.search(head))),
+        math.log1p(len(_SEPARATORS.findall(head))) / 2, float(len(bars) >= 3),
+        float(bool(digit and _DATE.search(head[:80]))), float(bool(digit and _DATE.match(head))),
         float(heading_rule), float(imperative), math.log1p(recurs) / 2,
         float(rule_reason is not None), float(rule_reason is not None and len(text) > P.LONG_LINE),
     ]
-    rules = [float(rule_reason == r) for r in RULE_REASONS]
-    return np.asarray(values + rules, dtype=np.float64)
+    out = np.zeros(len(LINE_FEATURES))
+    out[:len(values)] = values
+    if rule_reason in _RULE_AT:
+        out[_RULE_AT[rule_reason]] = 1.0
+    return out
 
 
 @dataclass
@@ -135,59 +151,47 @@ class PageLines:
     list_markers: list[int]  # where the text after the line's list marker starts (0: no marker)
     bare_labels: list[bool]
     labels: list[str | None] = field(default_factory=list)  # from gold, for training
+    dense: np.ndarray | None = None  # the features the line model last scored the page with
 
 
 def _context(page: PageLines, line_x: np.ndarray) -> np.ndarray:
     """The :data:`CONTEXT_FEATURES` and neighbour features of every line, from the lines' own features."""
     texts = page.texts
     n = len(texts)
-    filled = [i for i, t in enumerate(texts) if t]
     out = np.zeros((n, len(CONTEXT_FEATURES) + 2 * len(NEIGHBOUR_FEATURES)))
-    if not filled:
-        return out
-    han = sum(len(P.CJK_CHAR.findall(t)) for t in texts if t)
-    letters = sum(len(t) for t in texts if t)
-    page_han = han / max(1, letters)
-    short = line_x[:, LINE_FEATURES.index("short")]
-    rules = page.rule_reasons
-    # runs of consecutive short lines (menus), blank lines not breaking them
-    run_length = np.zeros(n)
-    start = 0
-    for k in range(1, len(filled) + 1):
-        if k == len(filled) or not (short[filled[k]] and short[filled[k - 1]]):
-            for j in filled[start:k]:
-                run_length[j] = k - start
-            start = k
-    width = wrap_width([t for t in texts if t])
-    lengths = [len(t) for t in texts]
-    wraps = [False] * n  # line i runs on into the next line (a hard-wrapped paragraph)
-    for k in range(len(filled) - 1):
-        i, j = filled[k], filled[k + 1]
-        if j == i + 1 and width and lengths[i] >= 0.75 * width and not _SENTENCE_END.search(texts[i]):
-            wraps[i] = True
-    footer = False
+    filled = np.flatnonzero([bool(t) for t in texts])
     m = len(filled)
-    for k, i in enumerate(filled):
-        row = out[i]
-        row[0] = k / max(1, m - 1)
-        row[1] = float(k == 0)
-        row[2] = float(k == m - 1)
-        row[3] = float(i == 0 or not texts[i - 1])
-        row[4] = float(i == n - 1 or not texts[i + 1])
-        row[5] = math.log1p(run_length[i] - 1) / 2 if short[i] else 0.0
-        row[6] = float(footer)
-        row[7] = page_han
-        row[8] = float(k == 0)
-        row[9] = float(k == m - 1)
-        row[10] = float(wraps[i])
-        row[11] = float(i > 0 and wraps[i - 1])
-        row[12] = float(width is not None)
-        base = len(CONTEXT_FEATURES)
-        if k > 0:
-            row[base: base + len(NEIGHBOUR_FEATURES)] = line_x[filled[k - 1], _NEIGHBOUR_AT]
-        if k < m - 1:
-            row[base + len(NEIGHBOUR_FEATURES):] = line_x[filled[k + 1], _NEIGHBOUR_AT]
-        footer = footer or rules[i] in FOOTER_REASONS
+    if not m:
+        return out
+    lengths = np.array([len(t) for t in texts], dtype=np.float64)
+    han = line_x[filled, LINE_FEATURES.index("han")] * lengths[filled]
+    short = line_x[filled, LINE_FEATURES.index("short")].astype(bool)
+    ends = line_x[filled, LINE_FEATURES.index("ends_sentence")].astype(bool)
+    # runs of consecutive short lines (menus), blank lines not breaking them
+    breaks = np.flatnonzero(np.concatenate(([True], ~(short[1:] & short[:-1]), [True])))
+    run = np.repeat(np.diff(breaks), np.diff(breaks))
+    width = wrap_width([t for t in texts if t])
+    adjacent = np.concatenate((filled[1:] == filled[:-1] + 1, [False]))
+    wraps = adjacent & ~ends & (lengths[filled] >= 0.75 * width) if width else np.zeros(m, dtype=bool)
+    footer_at = np.array([r in FOOTER_REASONS for r in (page.rule_reasons[i] for i in filled)])
+    rows = out[filled]
+    k = np.arange(m)
+    rows[:, 0] = k / max(1, m - 1)
+    rows[:, 1] = k == 0
+    rows[:, 2] = k == m - 1
+    rows[:, 3] = np.concatenate(([True], filled[1:] != filled[:-1] + 1)) | (filled == 0)
+    rows[:, 4] = np.concatenate((filled[1:] != filled[:-1] + 1, [True]))
+    rows[:, 5] = np.where(short, np.log1p(run - 1) / 2, 0.0)
+    rows[:, 6] = np.concatenate(([False], np.cumsum(footer_at)[:-1] > 0))
+    rows[:, 7] = han.sum() / max(1.0, lengths[filled].sum())
+    rows[:, 8] = wraps
+    rows[:, 9] = np.concatenate(([False], wraps[:-1]))
+    rows[:, 10] = width is not None
+    base, span = len(CONTEXT_FEATURES), len(NEIGHBOUR_FEATURES)
+    neighbours = line_x[filled][:, _NEIGHBOUR_AT]
+    rows[1:, base:base + span] = neighbours[:-1]
+    rows[:-1, base + span:] = neighbours[1:]
+    out[filled] = rows
     return out
 
 
@@ -286,6 +290,7 @@ class LineModel:
     def predict_proba(self, page: PageLines) -> np.ndarray:
         """Probabilities of :attr:`classes` for every line (rows of blank lines are meaningless)."""
         dense, token_scores = self.design(page)
+        page.dense = dense  # kept for :meth:`strongest`
         scores = ((dense - self.mean) / self.scale) @ self.coef_dense.T + token_scores + self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         e = np.exp(scores)
@@ -293,7 +298,7 @@ class LineModel:
 
     def strongest(self, page: PageLines, i: int, label: str = "boilerplate", top: int = 3) -> list[str]:
         """The features that pushed line ``i`` most towards ``label`` (against the mean of the classes)."""
-        dense, _ = self.design(page)
+        dense = page.dense if page.dense is not None else self.design(page)[0]
         k = self.classes.index(label)
         weights = self.coef_dense[k] - self.coef_dense.mean(axis=0)
         contrib = ((dense[i] - self.mean) / self.scale) * weights
@@ -361,7 +366,9 @@ def fit_line_model(pages: list[PageLines], sites: list[str], C: float = 0.5, min
     for page, site in zip(pages, sites, strict=True):
         for text in page.texts:
             if text:
-                line_sites.setdefault(normal_line(text), set()).add(site)
+                key = normal_line(text)
+                if key is not None:
+                    line_sites.setdefault(key, set()).add(site)
                 for t in line_tokens(text):
                     token_sites.setdefault(t, set()).add(site)
     vocab = {t: i for i, t in enumerate(sorted(t for t, s in token_sites.items() if len(s) >= min_sites))}
@@ -373,7 +380,7 @@ def fit_line_model(pages: list[PageLines], sites: list[str], C: float = 0.5, min
     for page, site in zip(pages, sites, strict=True):
         # a page's own lines must not count as recurring because of itself
         own = Counter(normal_line(t) for t in page.texts if t)
-        probe.recurrence = {k: n for k in own if (n := len(line_sites.get(k, ()) - {site})) >= 2}
+        probe.recurrence = {k: n for k in own if (n := len(line_sites.get(k, set()) - {site})) >= 2}
         probe._line.cache_clear()
         dense, _ = probe.design(page)
         for i, label in enumerate(page.labels):
