@@ -335,3 +335,14 @@ def test_the_manifest_counts_every_removed_line_by_kind_and_reason(seed_rows):
     assert manifest.removed == expected
     assert manifest.as_dict()["removed_by_reason"] == dict(expected.most_common())
     assert any(key.startswith("heading: ") for key in expected) and any(key.startswith("boilerplate: ") for key in expected)
+
+
+def test_a_long_sentence_left_unscored_shows_its_neighbours_what_scoring_would():
+    from pipeline.text.lines import _AT, NEIGHBOUR_FEATURES, line_features, neighbour_view, sure_content
+
+    for text, marker_end in [(COPYRIGHT_PARAGRAPH, 0), ("• " + WRAPPED[0], 2),
+                             ("人工智能的发展应当坚持以人为本、智能向善,确保人工智能安全、可靠、可控," * 4 + "促进共同发展。", 0)]:
+        assert sure_content(text, None) and not sure_content(text, "copyright mention")
+        full = line_features(text, None, False, False, marker_end, False, 0)
+        view = neighbour_view(text, False, marker_end)
+        assert [full[_AT[f]] for f in NEIGHBOUR_FEATURES] == [view[_AT[f]] for f in NEIGHBOUR_FEATURES]

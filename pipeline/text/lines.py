@@ -195,6 +195,32 @@ def _context(page: PageLines, line_x: np.ndarray) -> np.ndarray:
     return out
 
 
+#: A line at least this long that ends a sentence, and that no hand rule flags, is content.
+SURE_CONTENT_LENGTH = 120
+_AT = {name: i for i, name in enumerate(LINE_FEATURES)}
+
+
+def sure_content(text: str, rule_reason: str | None) -> bool:
+    """Whether a line is a long sentence that no hand rule flags (:data:`SURE_CONTENT_LENGTH`)."""
+    return rule_reason is None and len(text) >= SURE_CONTENT_LENGTH and bool(_SENTENCE_END.search(text[-8:]))
+
+
+def neighbour_view(text: str, heading_rule: bool, marker_end: int) -> np.ndarray:
+    """Of a :func:`sure_content` line, the :data:`LINE_FEATURES` that its neighbours and the page
+    context read (:data:`NEIGHBOUR_FEATURES`), as :func:`line_features` gives them; the rest zero."""
+    x = np.zeros(len(LINE_FEATURES))
+    head = text[:HEAD]
+    body = text[marker_end:marker_end + HEAD] or head
+    x[_AT["length"]] = math.log1p(len(text)) / 5
+    x[_AT["han"]] = len(text.encode("utf-8").translate(None, _NOT_HAN_LEAD)) / len(text)
+    x[_AT["ends_sentence"]] = 1.0  # short, ends_open, rule_any: 0 for such a line
+    x[_AT["list_marker"]] = float(marker_end > 0)
+    x[_AT["url"]] = float(bool(_URL.search(head)))
+    x[_AT["heading_rule"]] = float(heading_rule)
+    x[_AT["starts_lower"]] = float(body[0].islower())
+    return x
+
+
 def wrap_width(texts: list[str]) -> int | None:
     """The width a hard-wrapped page is broken at, or None when the page is not hard-wrapped.
 
@@ -275,26 +301,38 @@ class LineModel:
         idx = [self.vocab[t] for t in line_tokens(text) if t in self.vocab]
         return x, self.coef_vocab[:, idx].sum(axis=1) if idx else np.zeros(len(self.classes))
 
-    def design(self, page: PageLines) -> tuple[np.ndarray, np.ndarray]:
-        """Dense features (unscaled) of every line, and the token scores of every line."""
+    def design(self, page: PageLines, sure: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Dense features (unscaled) of every line, and the token scores of every line. Lines marked
+        in ``sure`` get only the features their neighbours and the page context read."""
         n = len(page.texts)
         line_x = np.zeros((n, len(LINE_FEATURES)))
         token_scores = np.zeros((n, len(self.classes)))
         for i, text in enumerate(page.texts):
-            if text:
+            if text and sure is not None and sure[i]:
+                line_x[i] = neighbour_view(text, page.heading_rules[i], page.list_markers[i])
+            elif text:
                 line_x[i], token_scores[i] = self._line(
                     text, page.rule_reasons[i], page.heading_rules[i], page.imperatives[i],
                     page.list_markers[i], page.bare_labels[i])
         return np.hstack([line_x, _context(page, line_x)]), token_scores
 
     def predict_proba(self, page: PageLines) -> np.ndarray:
-        """Probabilities of :attr:`classes` for every line (rows of blank lines are meaningless)."""
-        dense, token_scores = self.design(page)
+        """Probabilities of :attr:`classes` for every line (rows of blank lines are meaningless).
+
+        A long sentence that no hand rule flags (:func:`sure_content`) is content without scoring:
+        the cleaner would keep it unless the model were all but certain, and scoring it is most of
+        the cost of a page.
+        """
+        sure = np.array([bool(t) and sure_content(t, r) for t, r in zip(page.texts, page.rule_reasons, strict=True)],
+                        dtype=bool)
+        dense, token_scores = self.design(page, sure)
         page.dense = dense  # kept for :meth:`strongest`
         scores = ((dense - self.mean) / self.scale) @ self.coef_dense.T + token_scores + self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         e = np.exp(scores)
-        return e / e.sum(axis=1, keepdims=True)
+        proba = e / e.sum(axis=1, keepdims=True)
+        proba[sure] = np.eye(len(self.classes))[self.classes.index("content")]
+        return proba
 
     def strongest(self, page: PageLines, i: int, label: str = "boilerplate", top: int = 3) -> list[str]:
         """The features that pushed line ``i`` most towards ``label`` (against the mean of the classes)."""
