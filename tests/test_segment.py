@@ -178,3 +178,12 @@ def test_imperative_titles_are_clauses_and_noun_phrase_titles_are_headings():
     assert _is_heading("4. Training Systems Centred on Workers", "en")
     assert not _is_heading("（一）促进产业合作与发展", "zh")
     assert _is_heading("（一）产业合作与发展", "zh")
+
+
+def test_article_numbers_glued_to_their_text_and_sentences_glued_without_a_space_are_split():
+    clauses = SEG.segment(["第一條為了促進產業發展,制定本條例。\n第18条经营者应当尊重消费者。"], ["zh"])[0]
+    assert [(c.text, c.heading) for c in clauses] == [
+        ("第一條", True), ("為了促進產業發展,制定本條例。", False), ("第18条", True), ("经营者应当尊重消费者。", False)]
+    assert clause_texts("We take responsibility.Clear roles are set for each system.\n2This rule applies from May.") == [
+        "We take responsibility.", "Clear roles are set for each system.", "This rule applies from May."]
+    assert clause_texts("See e.g.the rules, i.e.Article 5.") == ["See e.g.the rules, i.e.Article 5."]

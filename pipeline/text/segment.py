@@ -51,7 +51,7 @@ CONTINUED = re.compile(
 #: After a clause end, an opening bracket or quote starts the next clause (``。《办法》…``).
 END_THEN_OPEN = re.compile(r"[.!?。！？；;][”’」』）)\]\"]*[ \t]*(?=[《“「（(\[【])")
 #: A sentence end glued to the next sentence: ``…intelligence.”The SCO``.
-GLUED_END = re.compile(r"(?<=[a-z]{2})[.!?][”\"’]+(?=[A-Z])")
+GLUED_END = re.compile(r"(?<=[a-z]{2})[.!?][”\"’]+(?=[A-Z])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
 #: A numbered item inside a line: ``… methodologies. 5.2. Development of competencies. AI Actors …``.
 INLINE_NUMBERED = re.compile(r"(?<=[.;:]\s)(?P<marker>\d{1,2}\.\d{1,2}\.?)\s+(?=[A-Z])")
 INLINE_TITLE_MARKER = re.compile(r"^\d{1,2}\.\d{1,2}\.?$")
@@ -74,7 +74,7 @@ INLINE_BULLET = re.compile(r"(?<=\S)[ \t]+[-•·●▪][ \t]+(?=\S)")
 CITATION_THEN_TEXT = re.compile(r"(?<=\S)[ \t]*(?:\[\d{1,3}\])+[ \t]+(?=[A-Z0-9\u3400-\u9fff])")
 #: A closing quote after a Chinese sentence end, inside a sentence that goes on: ``“…。”的要求``.
 QUOTE_CONTINUED = re.compile(r"[。！？][”」』]+(?=[的等之和与與及或,，、])")
-CJK_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_'’-]+|\s+|.", re.DOTALL)
+CJK_TOKEN = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,6}[条條]|[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_'’-]+|\s+|.", re.DOTALL)
 
 
 @spacy.registry.tokenizers("govthemes.cjk_tokenizer.v1")
