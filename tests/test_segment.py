@@ -187,3 +187,8 @@ def test_article_numbers_glued_to_their_text_and_sentences_glued_without_a_space
     assert clause_texts("We take responsibility.Clear roles are set for each system.\n2This rule applies from May.") == [
         "We take responsibility.", "Clear roles are set for each system.", "This rule applies from May."]
     assert clause_texts("See e.g.the rules, i.e.Article 5.") == ["See e.g.the rules, i.e.Article 5."]
+
+
+def test_a_latin_abbreviation_or_inline_number_before_han_text_does_not_end_a_clause():
+    assert clause_texts("銀行在GenA.I.應用方面,包括1.管治與問責,2.公平性。下一步工作。", "zh") == [
+        "銀行在GenA.I.應用方面,包括1.管治與問責,2.公平性。", "下一步工作。"]

@@ -40,7 +40,7 @@ BRACKET_LABEL = re.compile(r"\[[A-Za-z ]{1,20}\]\s*")
 LEADING_JUNK = re.compile(r"^(?:\s|(?:and|or)\s+(?=\S))+", re.IGNORECASE)
 TRAILING_JUNK = re.compile(r"(?:[\s,，、]|\s(?:and|or)|\s*\[\d{1,3}\](?:\[\d{1,3}\])*)+$")
 ABBREVIATION_STOP = re.compile(r"\b(?:No|Art|Arts|Para|para|Sec|Fig|vs|Nos|Vol|pp|Dr|Mr|Mrs|Ms|St)\.\s*")
-GLUED_STOP = re.compile(r"(?<=[\w\u3400-\u9fff])[.?](?=[A-Za-z0-9\u00c0-\u024f])")
+GLUED_STOP = re.compile(r"(?<=[\w\u3400-\u9fff])[.?](?=[A-Za-z0-9\u00c0-\u024f])|(?<=[A-Za-z0-9])\.(?=[\u3400-\u9fff])")
 #: A stop followed by lower-case text or a comma (``etc., these``) does not end a clause in
 #: English: the position is that of the next word. A semicolon does, unless what follows is a
 #: continuation rather than a provision of its own (``…; the ability to …``, ``…; to promote …``).
