@@ -346,3 +346,10 @@ def test_a_long_sentence_left_unscored_shows_its_neighbours_what_scoring_would()
         full = line_features(text, None, False, False, marker_end, False, 0)
         view = neighbour_view(text, False, marker_end)
         assert [full[_AT[f]] for f in NEIGHBOUR_FEATURES] == [view[_AT[f]] for f in NEIGHBOUR_FEATURES]
+
+
+def test_a_date_label_with_the_statement_on_the_same_line_keeps_the_statement():
+    for cleaner in (Cleaner(), Cleaner(line_model=None)):
+        cleaned = cleaner.clean("date 2025-12-23 為因應人工智慧發展，立法院今天三讀通過人工智慧基本法。\n時間:2025-09-12 18:45:15 來源:人民郵電報")
+        assert [p.text for p in cleaned.passages] == ["為因應人工智慧發展，立法院今天三讀通過人工智慧基本法。"]
+        assert cleaned.passages[0].attribution["date"] == "2025-12-23"

@@ -118,7 +118,7 @@ ATTRIBUTION_AFTER: list[re.Pattern] = [
 ATTRIBUTION_BEFORE: list[re.Pattern] = [
     _rx(r'^The principle\s+["“](?P<document>.+?)["”]\s+has mentioned the topic\s+["“].+?["”]\s+in the following places:?$'),
     _rx(rf"^(发布时间|發布時間|發布時間|发布日期|發布日期|发布于|發布於|时间|時間|日期|date)\s*[:：]?\s*(?P<date>{DATE})"
-        r"[^来來]*?((来源|來源)\s*[:：]\s*(?P<source>.+?))?\s*$"),
+        r"(?:[^来來\u3400-\u9fff]|星期.|周.|週.){0,40}?((来源|來源)\s*[:：]\s*(?P<source>.+?))?\s*$"),
     _rx(rf"^(?P<date>{DATE})\s*[\d:\s]*((来源|來源)\s*[:：]\s*(?P<source>.+?))?(\s+作者[:：].*)?\s*$"),
     _rx(r"^(来源|來源|来源于|來源於)\s*[:：]\s*(?P<source>.+)$"),
     _rx(r"^(作者|原标题|原標題|本文转自|本文轉自|網址|网址)\s*[:：].*$"),
@@ -136,13 +136,13 @@ ATTRIBUTION_BEFORE: list[re.Pattern] = [
 #: Attribution at the start of a content line: a dateline (``PARIS --``,
 #: ``SHANGHAI, July 4 (Xinhua) --``, ``新华社北京12月27日电``, ``本报北京7月13日电(记者金歆)``).
 DATELINE = re.compile(
-    r"^(?:date\s+(?P<ddate>\d{4}-\d{1,2}-\d{1,2})[\d/:\s]*(?=[A-Z])|(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*(?P<date>" + MONTH + r"\s+\d{1,2}))?"
+    r"^(?:date\s+(?P<ddate>\d{4}-\d{1,2}-\d{1,2})[\d/:\s]*(?=[A-Z\u3400-\u9fff])|(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*(?P<date>" + MONTH + r"\s+\d{1,2}))?"
     r"(?:\s*\((?P<source>Xinhua|AP|Reuters|AFP)\))?\s*(?:--|—|–)\s*"
     r"|(?P<zsource>[^\s,,。]{0,24}?)[\u3400-\u9fff]{0,6}(?P<zdate>\d{1,2}月\d{1,2}日)[电電]\s*"
     r"(?:[(（][^)）]{0,40}[)）])?\s*"
     r"|(?P<news>[^\s,，。:：]{1,12}?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:消息|讯|訊)(?:[(（][^)）]{0,20}[)）])?\s*[,，:：]?"
     r"|[(（][\u3400-\u9fff]{1,8}\d{1,2}日(?:讯|訊|电|電)[)）]|[\u3400-\u9fff]{1,6}(?:网|網)?消息\s*[:：]"
-    r"|[\u3400-\u9fff]{2,5}[讯訊](?=\s)|date\s+\d{4}-\d{1,2}-\d{1,2}(?=\s*[\u3400-\u9fff])"
+    r"|[\u3400-\u9fff]{2,5}[讯訊](?=\s)"
     r"|[A-Z][A-Z .'-]{2,40}\s*\([A-Za-z][\w .-]{1,20}\)\s*-)\s*)"
 )
 #: A news-style closing or opening byline inside a line: ``(记者金歆)``, ``(光明日报全媒体记者王金虎)来源:光明日报``.
