@@ -160,7 +160,7 @@ def write_clauses(paths, out: Path, strict: bool, job, read_args: tuple, cache: 
 @with_read_options
 def clean(paths, out, explain, max_bytes, text_field, id_field):
     """Clean raw statements: passages with their attribution, or (--explain) what was removed."""
-    cleaner = Cleaner()
+    cleaner = Cleaner(explain=explain)
 
     def rows():
         for item in iter_documents(paths, max_bytes, text_field, id_field):
@@ -183,7 +183,8 @@ def _clean_rows(cleaner: Cleaner, doc: RawDocument, explain: bool):
     cleaned = cleaner.clean(doc.text)
     if explain:
         for r in cleaned.removals:
-            yield {"doc_id": doc.doc_id, "line": r.line, "kind": r.kind, "reason": r.reason, "text": r.text}
+            yield {"doc_id": doc.doc_id, "line": r.line, "kind": r.kind, "reason": r.reason, "detail": r.detail,
+                   "text": r.text}
         return
     for i, p in enumerate(cleaned.passages):
         yield {"doc_id": doc.doc_id, "passage_id": f"{doc.doc_id}#p{i}", "line": p.first_line,
@@ -192,33 +193,45 @@ def _clean_rows(cleaner: Cleaner, doc: RawDocument, explain: bool):
 
 
 @main.command("evaluate-segments")
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("gold_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--cv", "folds", type=int, default=None, is_flag=False, flag_value=5,
+              help="Leave-site-out cross-validation with this many folds (5 when given bare): each page "
+                   "is cleaned by a line model fitted on pages of other sites only.")
 @click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the figures as JSON here.")
-@click.option("--errors", is_flag=True, help="List, per page, the clauses missed and the ones made up.")
-def evaluate_segments(gold_dir, as_json, errors):
-    """Score cleaning + segmentation against gold pages (a folder with gold/ and raw/)."""
+@click.option("--errors", is_flag=True, help="List the errors by kind (clause lost, split, merged, leaked, ...), per page.")
+def evaluate_segments(gold_dirs, folds, as_json, errors):
+    """Score cleaning + segmentation against gold pages: per corpus, batch and language.
+
+    GOLD_DIRS are folders with gold/ and raw/ (default: the three shared statement corpora).
+    Without --cv, every page goes through the default cleaner (in-sample for its line model).
+    """
     from collections import Counter
 
-    from pipeline.measure.evaluate_segments import evaluate_corpus
+    from pipeline.measure import evaluate_segments as E
 
-    summary, results = evaluate_corpus(gold_dir)
+    corpora = list(gold_dirs) or [c for c in config.statement_corpora() if (c / "gold").is_dir()]
+    if not corpora:
+        raise click.ClickException(f"no gold corpus found under {config.shared_dir()} (give GOLD_DIRS)")
+    pages = E.gold_pages(corpora)
+    results = E.cross_validate(pages, folds=folds) if folds else E.in_sample(pages)
+    summary = E.grouped_summary(results)
     if errors:
-        for r in results:
-            missed = Counter(r.gold) - Counter(r.predicted)
-            extra = Counter(r.predicted) - Counter(r.gold)
-            if missed or extra or r.leaked:
-                click.echo(f"== {r.file}")
-                for text in missed:
-                    click.echo(f"  - {text}")
-                for text in extra:
-                    click.echo(f"  + {text}")
-                for text in r.leaked:
-                    click.echo(f"  boilerplate leaked: {text}")
-    header = f"{'':4} {'pages':>5} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'content':>8} {'boilerpl.':>9} {'attrib.':>8}"
+        kinds: Counter = Counter()
+        for page, r in results:
+            found = E.error_kinds(r)
+            kinds.update(k for k, _ in found)
+            if found:
+                click.echo(f"== {page.corpus}/{r.file} ({page.site})")
+                for kind, text in found:
+                    click.echo(f"  {kind}: {text}")
+        click.echo("errors by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
+    click.echo(f"leave-site-out, {folds} folds" if folds else "in-sample (default cleaner)")
+    header = (f"{'':26} {'pages':>5} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'content':>8} "
+              f"{'boilerpl.':>9} {'attrib.':>8}")
     click.echo(header)
     for name, f in summary.items():
         click.echo(
-            f"{name:4} {f['pages']:5d} {f['gold_clauses']:5d} {f['predicted_clauses']:5d} {f['precision']:6.3f} "
+            f"{name:26} {f['pages']:5d} {f['gold_clauses']:5d} {f['predicted_clauses']:5d} {f['precision']:6.3f} "
             f"{f['recall']:6.3f} {f['f1']:6.3f} {f['content_recovered']:8.3f} {f['boilerplate_leaked']:9.3f} "
             f"{f['attribution_leaked']:8.3f}"
         )
@@ -226,6 +239,31 @@ def evaluate_segments(gold_dir, as_json, errors):
                "recovered; boilerpl./attrib.: share of gold boilerplate/attribution lines found in clauses.")
     if as_json:
         as_json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+
+
+@main.command("train-cleaner")
+@click.argument("gold_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="Model file (default: models/cleaner/line_model.json, with MODEL_CARD.md beside it).")
+@click.option("--folds", default=5, show_default=True, help="Leave-site-out folds for the card's figures (0: none).")
+def train_cleaner(gold_dirs, out, folds):
+    """Fit the cleaner's line model on every line of the gold pages; write it (JSON) and its card."""
+    from pipeline.measure import evaluate_segments as E
+    from pipeline.text.lines import DEFAULT_LINE_MODEL
+
+    out = out or DEFAULT_LINE_MODEL
+    corpora = list(gold_dirs) or [c for c in config.statement_corpora() if (c / "gold").is_dir()]
+    if not corpora:
+        raise click.ClickException(f"no gold corpus found under {config.shared_dir()} (give GOLD_DIRS)")
+    pages = E.gold_pages(corpora)
+    model = E.train_line_model(pages)
+    if folds:
+        model.card["leave_site_out"] = E.grouped_summary(E.cross_validate(pages, folds=folds))
+        model.card["folds"] = folds
+    model.save(out)
+    card = out.with_name("MODEL_CARD.md")
+    card.write_text(E.line_model_card(model), encoding="utf-8")
+    click.echo(f"wrote {out} and {card} ({model.card['pages']} pages, {model.card['lines']} lines)")
 
 
 @main.command()

@@ -76,6 +76,7 @@ class Manifest:
     duplicates: int = 0
     clauses: int = 0
     cached: int = 0
+    removed: Counter = field(default_factory=Counter)  # what cleaning took out, by "kind: reason"
 
     def skip(self, item: Skipped) -> None:
         self.skipped.append({"path": item.path, "reason": item.reason})
@@ -90,6 +91,7 @@ class Manifest:
             "duplicate_passages": self.duplicates,
             "clauses": self.clauses,
             "documents_from_cache": self.cached,
+            "removed_by_reason": dict(self.removed.most_common()),  # documents cleaned in this run
         }
 
 
@@ -173,18 +175,18 @@ class SegmentJob:
                 yield [d for d, k in zip(chunk, keys or [None] * len(chunk), strict=True) if k not in cached]
 
         if self.client is not None:
-            yield from self._merge(self._on_cluster(to_process()), waiting)
+            yield from self._merge(self._on_cluster(to_process()), waiting, manifest)
             return
         if self.workers == 1:
             results = (process_documents(self.cleaner, self.segmenter, docs, self.model) for docs in to_process())
-            yield from self._merge(results, waiting)
+            yield from self._merge(results, waiting, manifest)
             return
         import multiprocessing as mp
 
         context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         with context.Pool(self.workers, initializer=_init_worker, initargs=(self.cleaner, self.model)) as pool:
             submit = lambda docs: pool.apply_async(_work, (docs,)).get  # noqa: E731
-            yield from self._merge(in_order(submit, to_process(), 2 * self.workers), waiting)
+            yield from self._merge(in_order(submit, to_process(), 2 * self.workers), waiting, manifest)
 
     def _on_cluster(self, batches: Iterator[list[RawDocument]]) -> Iterator[list]:
         """Results of ``process_documents`` for each batch, computed on the dask cluster, in order.
@@ -197,7 +199,7 @@ class SegmentJob:
         submit = lambda docs: self.client.submit(_work_on_cluster, cleaner, model, docs, pure=False).result  # noqa: E731
         return in_order(submit, batches, window)
 
-    def _merge(self, results: Iterator[list], waiting: deque) -> Iterator[list]:
+    def _merge(self, results: Iterator[list], waiting: deque, manifest: Manifest) -> Iterator[list]:
         for fresh in results:
             chunk, keys, cached = waiting.popleft()
             fresh = iter(fresh)
@@ -206,7 +208,8 @@ class SegmentJob:
                 if key in cached:
                     merged.append((doc.doc_id, cached[key]))
                 else:
-                    doc_id, pairs = next(fresh)
+                    doc_id, pairs, removed = next(fresh)
+                    manifest.removed.update(removed)
                     merged.append((doc_id, pairs))
                     if key is not None:
                         store.append((key, pairs))
@@ -257,13 +260,15 @@ class SegmentJob:
 
 
 def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocument], model=None) -> list:
-    """Clean, segment (and, with a ``model``, tag) documents: ``[(doc_id, [(passage, clauses), ...]), ...]``.
+    """Clean, segment (and, with a ``model``, tag) documents:
+    ``[(doc_id, [(passage, clauses), ...], {"kind: reason": lines or spans removed}), ...]``.
 
     The passages of all the documents go to the segmenter together, so it can batch them, and
     their clauses to the model together; a passage text (or clause text) repeated within the
     documents is segmented (or scored) once, and every repeat gets its own copy of the result.
     """
-    cleaned = [(doc.doc_id, cleaner.clean(doc.text).passages) for doc in docs]
+    documents = [cleaner.clean(doc.text) for doc in docs]
+    cleaned = [(doc.doc_id, d.passages) for doc, d in zip(docs, documents, strict=True)]
     passages = [p for _, ps in cleaned for p in ps]
     # sites repeat passages (menus of principles, quoted declarations): each text is segmented once
     first: dict[tuple[str, str], int] = {}
@@ -272,7 +277,7 @@ def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocu
     segmented = segmenter.segment([text for text, _ in first], [lang for _, lang in first])
     handed_out: set[int] = set()
     out = []
-    for doc_id, ps in cleaned:
+    for (doc_id, ps), document in zip(cleaned, documents, strict=True):
         pairs = []
         for passage in ps:
             i = first[(passage.text, passage.lang)]
@@ -281,11 +286,11 @@ def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocu
             if passage.truncated and clauses:  # a copy: the same text elsewhere may be whole
                 clauses = [*clauses[:-1], replace(clauses[-1], truncated=True)]
             pairs.append((passage, clauses))
-        out.append((doc_id, pairs))
+        out.append((doc_id, pairs, Counter(f"{r.kind}: {r.reason}" for r in document.removals)))
     if model is not None:
         from pipeline.themes.classify import tag_rows
 
-        clauses = [c for _, pairs in out for _, cs in pairs for c in cs if not c.heading]
+        clauses = [c for _, pairs, _ in out for _, cs in pairs for c in cs if not c.heading]
         texts = {c.text: None for c in clauses}  # each distinct clause text is scored once
         tagged = dict(zip(texts, tag_rows(model, [{"text": t} for t in texts]), strict=True))
         for clause in clauses:

@@ -124,3 +124,72 @@ def test_clauses_lie_in_order_inside_their_passage_and_cover_its_content(text, l
         assert uncovered(text, position, clause.start) == "", (text, position, clause)
         position = clause.end
     assert uncovered(text, position, len(text)) == ""
+
+
+# -- segmentation errors seen on new sites (made-up lines of the same shapes) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("1. Systems should inform people and never manipulate them 2. Nations should avoid an arms race "
+         "3. Labs should not cut corners on safety.", "en",
+         ["Systems should inform people and never manipulate them", "Nations should avoid an arms race",
+          "Labs should not cut corners on safety."]),
+        ("Four duties are set out: 1) keeping records; 2) testing models; 3) reporting incidents.", "en",
+         ["Four duties are set out:", "keeping records;", "testing models;", "reporting incidents."]),
+        ("The law applies (1) to providers of models and (2) to those who deploy them.", "en",
+         ["The law applies", "to providers of models", "to those who deploy them."]),
+        ("There were 2. cases in 2023 and 3. more in 2024.", "en", ["There were 2. cases in 2023 and 3. more in 2024."]),
+        ("会议强调:一是坚持安全发展,二是加强国际合作,三是完善治理规则。", "zh",
+         ["会议强调:", "一是坚持安全发展", "二是加强国际合作", "三是完善治理规则。"]),
+    ],
+)
+def test_numbered_items_run_together_on_one_line_are_clauses(text, lang, expected):
+    assert clause_texts(text, lang) == expected
+
+
+def test_chinese_article_and_term_labels_are_headings_not_clause_text():
+    text = "第五條(數據安全) 提供者應當保護用戶數據。\n第六条 开发者应当建立审查制度。\n  • 公平性：系統不得歧視用戶。"
+    clauses = SEG.segment([text], ["zh"])[0]
+    assert [(c.text, c.heading) for c in clauses] == [
+        ("第五條(數據安全)", True), ("提供者應當保護用戶數據。", False),
+        ("第六条", True), ("开发者应当建立审查制度。", False),
+        ("公平性：", True), ("系統不得歧視用戶。", False),
+    ]
+
+
+def test_a_quotation_closed_inside_a_sentence_does_not_end_the_clause():
+    assert clause_texts("会议提出“以人为本、智能向善。”的要求,并呼吁各方合作。各国应当加强对话。", "zh") == [
+        "会议提出“以人为本、智能向善。”的要求,并呼吁各方合作。", "各国应当加强对话。"]
+
+
+def test_a_list_flattened_onto_one_line_with_citation_marks_splits_into_its_items():
+    text = ("Plan priorities - publish the data sets that agencies hold [1][2] - train civil servants in the "
+            "use of AI tools [3] - open every audit of a public algorithm to review by citizens and by the press [4]")
+    assert clause_texts(text) == [
+        "Plan priorities", "publish the data sets that agencies hold", "train civil servants in the use of AI tools",
+        "open every audit of a public algorithm to review by citizens and by the press"]
+
+
+def test_imperative_titles_are_clauses_and_noun_phrase_titles_are_headings():
+    from pipeline.text.clean import _is_heading
+
+    assert not _is_heading("4. Develop a training system centred on workers", "en")
+    assert _is_heading("4. Training Systems Centred on Workers", "en")
+    assert not _is_heading("（一）促进产业合作与发展", "zh")
+    assert _is_heading("（一）产业合作与发展", "zh")
+
+
+def test_article_numbers_glued_to_their_text_and_sentences_glued_without_a_space_are_split():
+    clauses = SEG.segment(["第一條為了促進產業發展,制定本條例。\n第18条经营者应当尊重消费者。"], ["zh"])[0]
+    assert [(c.text, c.heading) for c in clauses] == [
+        ("第一條", True), ("為了促進產業發展,制定本條例。", False), ("第18条", True), ("经营者应当尊重消费者。", False)]
+    assert clause_texts("We take responsibility.Clear roles are set for each system.\n2This rule applies from May.") == [
+        "We take responsibility.", "Clear roles are set for each system.", "This rule applies from May."]
+    assert clause_texts("See e.g.the rules, i.e.Article 5.") == ["See e.g.the rules, i.e.Article 5."]
+
+
+def test_a_latin_abbreviation_or_inline_number_before_han_text_does_not_end_a_clause():
+    assert clause_texts("銀行在GenA.I.應用方面,包括1.管治與問責,2.公平性。下一步工作。", "zh") == [
+        "銀行在GenA.I.應用方面,包括1.管治與問責,2.公平性。", "下一步工作。"]

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from pipeline.text import patterns as P
 from pipeline.text.lang import language_of
+from pipeline.text.lines import DEFAULT_LINE_MODEL, LineModel, PageLines, wrap_width
 from pipeline.text.patterns import LIST_MARKER
 from pipeline.text.repair import repair_line
 
@@ -28,6 +29,13 @@ BARE_LABEL = re.compile(
 #: A Chinese title that is an imperative is a clause, not a heading (ANNOTATION.md §2).
 ZH_IMPERATIVE = re.compile(r"^(促进|推进|推动|加强|提升|确保|確保|坚持|堅持|实施|實施|建立|完善|构建|構建|支持|鼓励|鼓勵|"
                            r"深化|拓展|共同|积极|積極|强化|強化|培育|保障|维护|維護|防范|防範|促進|推進|推動|加強|提升)")
+#: An English title that starts with an imperative verb and is written as a sentence (not in Title
+#: Case) is a clause: ``Strengthen policy dialogue and communication``.
+EN_IMPERATIVE = re.compile(
+    r"^(?:Strengthen|Promote|Ensure|Develop|Establish|Foster|Encourage|Support|Protect|Build|Enhance|Improve|"
+    r"Respect|Uphold|Adopt|Advance|Create|Provide|Make|Take|Avoid|Prevent|Include|Increase|Reduce|Invest|"
+    r"Implement|Maintain|Facilitate|Guarantee|Safeguard|Respond|Share|Use|Work|Engage|Consider|Identify|"
+    r"Assess|Monitor|Require|Limit|Prohibit|Set|Give|Help|Keep|Enable|Empower|Deepen|Expand|Boost|Accelerate)\b")
 #: A lead-in that does not say anything by itself is kept with the first item of its list.
 JOINING_LEAD_IN = re.compile(r"(\b(following|follows|on|are|include|includes)|呼吁|呼籲)\s*[:：]$", re.IGNORECASE)
 CJK_CHAR = P.CJK_CHAR
@@ -40,7 +48,8 @@ class Removal:
     line: int
     text: str
     reason: str
-    kind: str = "boilerplate"  # boilerplate | attribution | repair
+    kind: str = "boilerplate"  # boilerplate | attribution | heading | repair
+    detail: str = ""  # for the line model's decisions: its score and strongest features
 
 
 @dataclass
@@ -71,6 +80,9 @@ class _Line:
     attribution: dict | None = None
     placement: str = ""  # before | after, for attribution
     reason: str = ""  # why a boilerplate line is boilerplate
+    rule: str | None = None  # the hand rule that fired on the line (a feature for the line model)
+    whole: str = ""  # the repaired line before any inline span was taken off
+    joined: bool = False  # wrapped text: the line continues the line before it
 
 
 def _match_attribution(text: str) -> tuple[dict, str] | None:
@@ -155,6 +167,8 @@ def _is_heading(text: str, lang: str) -> bool:
     words = body.split()
     if not words or len(words) > 16 or len(body) > 140:
         return False
+    if EN_IMPERATIVE.match(body) and len(words) >= 3 and sum(w[:1].isupper() for w in words) <= len(words) / 2:
+        return False
     if body.endswith(":"):
         return len(words) <= 4
     if SENTENCE_END.search(body):
@@ -162,51 +176,72 @@ def _is_heading(text: str, lang: str) -> bool:
     return not body.endswith((",", "，", "-", "–", "and", "or"))
 
 
+#: Hand rules that stay decisions whatever the line model says: grammars, not sites' strings.
+GRAMMAR_RULES = {"markup debris", "symbols only", "table of contents", "link", "page break", "language menu",
+                 "related link", "photo caption", "copyright notice"}
+_DEFAULT = object()
+
+
 class Cleaner:
     """Turns one page's text into passages, attribution and an audit trail of removals.
 
-    ``extra_boilerplate`` adds ``(reason, regex)`` rules for lines to drop, for sites the
-    built-in rules do not know. ``clean`` is a pure function of its input: cleaning the text
-    of the passages it returns gives back the same passages.
+    Grammars are hand rules (attribution lines, datelines, encoding debris, markup, links); which
+    other line is furniture, attribution or a heading is decided by the learned ``line_model``
+    (:mod:`pipeline.text.lines`; by default ``models/cleaner/line_model.json``), which sees the hand
+    rules' reasons as features. With ``line_model=None`` every hand rule decides on its own.
+    ``extra_boilerplate`` adds ``(reason, regex)`` rules for lines to drop, for sites neither knows.
+    With ``explain``, a removal by the line model also names the features that weighed most.
     """
 
-    def __init__(self, extra_boilerplate: list[tuple[str, str]] | None = None):
+    def __init__(self, extra_boilerplate: list[tuple[str, str]] | None = None, line_model=_DEFAULT,
+                 explain: bool = False):
         self.extra = [(reason, re.compile(rx)) for reason, rx in (extra_boilerplate or [])]
+        if line_model is _DEFAULT:
+            line_model = LineModel.load(DEFAULT_LINE_MODEL) if DEFAULT_LINE_MODEL.exists() else None
+        self.line_model: LineModel | None = line_model
+        self.explain = explain
         self._judge_text = lru_cache(maxsize=20_000)(self._judge_text)
 
     def __getstate__(self):  # sent to other processes without its cache
-        return {"extra": self.extra}
+        return {"extra": self.extra, "line_model": self.line_model, "explain": self.explain}
 
     def __setstate__(self, state):
         self.extra = state["extra"]
+        self.line_model = state["line_model"]
+        self.explain = state["explain"]
         self._judge_text = lru_cache(maxsize=20_000)(type(self)._judge_text.__get__(self))
 
     def _judge(self, line: _Line, removals: list[Removal]) -> None:
-        kind, attribution, placement, text, removed = self._judge_text(line.text)
-        line.kind, line.attribution, line.placement, line.text = kind, attribution, placement, text
+        line.whole = line.text
+        kind, attribution, placement, text, removed, rule = self._judge_text(line.text)
+        line.kind, line.attribution, line.placement, line.text, line.rule = kind, attribution, placement, text, rule
         if kind == "boilerplate":
             line.reason = removed[0][1]
         removals.extend(Removal(line.number, t, reason, k) for t, reason, k in removed)
 
     def _judge_text(self, text: str) -> tuple:
-        """What one repaired line is: ``(kind, attribution, placement, content text, removed)``.
+        """What one repaired line is: ``(kind, attribution, placement, content text, removed, rule)``.
 
         A pure function of the line, cached per cleaner: sites repeat their menus, footers and
-        attribution lines on every page.
+        attribution lines on every page. ``rule`` is the hand rule that fired on a line kept as
+        content, for the line model to weigh.
         """
         if not text:
-            return "blank", None, "", text, ()
-        reason = next((r for r, rx in self.extra if rx.search(text)), None) or _boilerplate_reason(text)
+            return "blank", None, "", text, (), None
+        reason = next((r for r, rx in self.extra if rx.search(text)), None)
+        rule = None if reason else _boilerplate_reason(text)
+        if rule in GRAMMAR_RULES:
+            reason, rule = rule, None
         if reason:
-            return "boilerplate", None, "", text, ((text, reason, "boilerplate"),)
+            return "boilerplate", None, "", text, ((text, reason, "boilerplate"),), None
         found = _match_attribution(text)
         if found:
-            return "attribution", found[0], found[1], text, ((text, "attribution line", "attribution"),)
+            return "attribution", found[0], found[1], text, ((text, "attribution line", "attribution"),), rule
         if P.BYLINE_LINE.match(text):
-            return "attribution", {}, "before", text, ((text, "byline", "attribution"),)
+            return "attribution", {}, "before", text, ((text, "byline", "attribution"),), rule
         attribution, placement, removed = None, "", []
         m = P.DATELINE.match(text)
-        if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate")):
+        if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate") or m.group("news")):
             found = {"date": m.group("date") or m.group("zdate") or m.group("ddate"),
                      "source": m.group("source") or m.group("zsource") or None}
             attribution, placement = {k: v for k, v in found.items() if v}, "before"
@@ -220,10 +255,10 @@ class Cleaner:
         if m and m.start() > 0:
             removed.append((m.group(0).strip(), "inline link or stamp", "boilerplate"))
             text = text[: m.start()]
-        return "content", attribution, placement, text, tuple(removed)
+        return "content", attribution, placement, text, tuple(removed), rule
 
-    def clean(self, text: str) -> CleanedDocument:
-        """Clean one page (see the class docstring)."""
+    def _read(self, text: str) -> tuple[list[_Line], list[Removal], str]:
+        """The page's lines, repaired and judged by the grammars; the removals so far; its language."""
         removals: list[Removal] = []
         lines: list[_Line] = []
         for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
@@ -233,28 +268,170 @@ class Cleaner:
             lines.append(_Line(number, fixed.strip()))
         for line in lines:
             self._judge(line, removals)
+        return lines, removals, language_of(" ".join(ln.text for ln in lines if ln.kind == "content"))
+
+    def page_lines(self, text: str) -> PageLines:
+        """Every line of a page as the line model sees it (what it is trained on)."""
+        lines, _, lang = self._read(text)
+        return page_lines(lines, lang)
+
+    def clean(self, text: str) -> CleanedDocument:
+        """Clean one page (see the class docstring)."""
+        lines, removals, doc_lang = self._read(text)
+        if self.line_model is None:
+            for line in lines:
+                if line.kind == "content" and line.rule:
+                    line.kind, line.reason, line.attribution = "boilerplate", line.rule, None
+                    removals.append(Removal(line.number, line.whole, line.rule))
+        else:
+            self._apply_line_model(lines, removals, doc_lang)
         _mark_footer(lines, removals)
         _strip_repeated_stamps(lines, removals)
-        doc_lang = language_of(" ".join(ln.text for ln in lines if ln.kind == "content"))
-        self._mark_headings(lines, doc_lang)
+        _join_wrapped(lines)
+        if self.line_model is None:
+            _mark_headings(lines, doc_lang)
+        removals.extend(Removal(ln.number, ln.text, ln.reason or "heading rule", "heading")
+                        for ln in lines if ln.kind == "heading")
         passages = _passages(lines)
         infer_attribution(passages)
         removals.sort(key=lambda r: r.line)
         return CleanedDocument(passages, removals)
 
-    @staticmethod
-    def _mark_headings(lines: list[_Line], lang: str) -> None:
-        content = [ln for ln in lines if ln.kind == "content"]
-        last = content[-1] if content else None
+    def _apply_line_model(self, lines: list[_Line], removals: list[Removal], lang: str) -> None:
+        """Let the line model judge every line the grammars left as content.
+
+        A line is removed as boilerplate (or taken as attribution) only when the model gives that
+        class at least its threshold; it becomes a heading when the model finds a heading likelier
+        than content and more content follows it. Otherwise it stays content.
+        """
+        model = self.line_model
+        page = page_lines(lines, lang)
+        proba = model.predict_proba(page)
+        b, a, h, c = (model.classes.index(k) for k in ("boilerplate", "attribution", "heading", "content"))
+        following = False  # whether content comes after line i (walking backwards)
+        later_content = [False] * len(lines)
+        for i in range(len(lines) - 1, -1, -1):
+            later_content[i] = following
+            following = following or lines[i].kind == "content"
         for i, line in enumerate(lines):
-            if line.kind != "content" or line is last:
+            if line.kind != "content" or line.attribution:
                 continue
-            nxt = next((ln for ln in lines[i + 1:] if ln.kind in ("content", "heading")), None)
-            if nxt is not None and _is_heading(line.text, lang):
+            p = proba[i]
+            sure = _is_sentence(line.text) or _continued(lines, i)
+            threshold = max(model.threshold, SURE) if sure else model.threshold
+            if p[b] >= threshold and p[b] >= p[a]:
+                line.kind, line.reason = "boilerplate", "line model"
+                detail = _detail(model, page, i, "boilerplate", p[b], line.rule, self.explain)
+                removals.append(Removal(line.number, line.text, "line model", "boilerplate", detail))
+            elif p[a] >= threshold:
+                line.kind, line.attribution, line.placement = "attribution", {}, "before"
+                detail = _detail(model, page, i, "attribution", p[a], line.rule, self.explain)
+                removals.append(Removal(line.number, line.text, "line model", "attribution", detail))
+            elif later_content[i] and (p[h] > p[c] or BARE_LABEL.match(line.text.strip("·• "))
+                                       or (page.heading_rules[i] and p[h] >= HEADING_RULE_SHARE)):
+                line.kind, line.reason = "heading", f"line model (p={p[h]:.2f})"
+
+
+#: A whole sentence (a sentence end, and 40 characters or 15 Han characters) is removed only when the
+#: line model is this sure: a lost clause costs more than a leaked line.
+SURE = 0.9
+#: A line the heading rule accepts is a heading when the line model gives a heading this much.
+HEADING_RULE_SHARE = 0.25
+
+
+def _is_sentence(text: str) -> bool:
+    return len(text) >= 15 and bool(SENTENCE_END.search(text)) and (len(text) >= 40 or language_of(text) == "zh")
+
+
+def _continued(lines: list[_Line], i: int) -> bool:
+    """Whether line ``i`` ends inside a sentence that the next line (past blanks and page breaks)
+    goes on with in lower case: ``… for at least six months and`` / ``make them available …``."""
+    text = lines[i].text
+    if not text[-1:].isalpha() or len(text) < 30:
+        return False
+    for line in lines[i + 1:]:
+        if line.kind == "blank" or (line.kind == "boilerplate" and line.reason == "page break"):
+            continue
+        return line.kind == "content" and line.text[:1].islower()
+    return False
+
+
+def page_lines(lines: list[_Line], lang: str) -> PageLines:
+    """The page as the line model sees it: every line's repaired text and the hand rules' verdicts."""
+    texts = [ln.whole if ln.kind != "blank" else "" for ln in lines]
+    shapes = [_shape(t, lang) if t else (False, False, 0, False) for t in texts]
+    return PageLines(texts, [ln.rule if ln.kind != "boilerplate" else ln.reason for ln in lines],
+                     *(list(column) for column in zip(*shapes, strict=True)))
+
+
+@lru_cache(maxsize=50_000)
+def _shape(text: str, lang: str) -> tuple[bool, bool, int, bool]:
+    """What the hand rules say of a line's shape: heading, imperative, where its list marker ends, bare label."""
+    m = LIST_MARKER.match(text)
+    marker_end = m.end() if m else 0
+    return (_is_heading(text, lang), _imperative(text[marker_end:]), marker_end,
+            bool(BARE_LABEL.match(text.strip("·• "))))
+
+
+def _imperative(text: str) -> bool:
+    return bool(ZH_IMPERATIVE.match(text) or EN_IMPERATIVE.match(text))
+
+
+def _detail(model: LineModel, page: PageLines, i: int, label: str, p: float, rule: str | None,
+            explain: bool) -> str:
+    features = model.strongest(page, i, label) if explain else []
+    return f"p={p:.2f}" + (f"; rule: {rule}" if rule else "") + (f"; {', '.join(features)}" if features else "")
+
+
+def _mark_headings(lines: list[_Line], lang: str) -> None:
+    """Hand rules only: a content line that :func:`_is_heading` accepts, with content after it, is a heading."""
+    following = continued = False
+    for line in reversed(lines):
+        if line.kind == "content":
+            if following and not continued and _is_heading(line.text, lang):
                 line.kind = "heading"
+            following = True
+        elif line.kind == "heading":
+            following = True
+        continued = line.joined
 
 
-FOOTER_STARTERS = {"editor line", "copyright notice", "contact line"}
+#: A line is wrapped (hard line breaks inside a paragraph) when it is at least this share of the
+#: page's wrap width and does not end a sentence.
+WRAP_SHARE = 0.75
+
+
+def _join_wrapped(lines: list[_Line]) -> None:
+    """Mark content lines that continue the line before them (a paragraph broken at a fixed width,
+    or a sentence broken before a lower-case word, also across a page-break marker): they join it
+    into one line of the passage."""
+    width = wrap_width([ln.text for ln in lines if ln.kind == "content"])
+    previous: _Line | None = None
+    page_break = blank = False  # since ``previous``: blank lines end a paragraph, unless around a page break
+    for line in lines:
+        if line.kind == "boilerplate" and line.reason == "page break":
+            page_break = True
+            continue
+        if line.kind == "blank":
+            blank = True
+            continue
+        if blank and not page_break:
+            previous = None
+        page_break = blank = False
+        if line.kind in ("content", "heading") and previous is not None and line.text:
+            prev_text = previous.text
+            open_end = not SENTENCE_END.search(prev_text) and not prev_text.endswith((":", "："))
+            starts_item = bool(LIST_MARKER.match(line.text))
+            wrapped = width is not None and len(prev_text) >= WRAP_SHARE * width
+            lower_next = line.text[:1].islower() and prev_text[-1:].isalpha()
+            if open_end and not starts_item and (wrapped or lower_next) and line.kind == "content":
+                line.joined = True
+                previous.kind = "content"
+                previous.reason = ""
+        previous = line if line.kind in ("content", "heading") else None
+
+
+FOOTER_STARTERS = {"editor line", "copyright notice", "copyright mention", "contact line"}
 
 
 def _mark_footer(lines: list[_Line], removals: list[Removal]) -> None:
@@ -262,7 +439,7 @@ def _mark_footer(lines: list[_Line], removals: list[Removal]) -> None:
     in_footer = False
     for line in lines:
         if line.kind == "boilerplate":
-            in_footer = in_footer or line.reason in FOOTER_STARTERS
+            in_footer = in_footer or line.reason in FOOTER_STARTERS or line.rule in FOOTER_STARTERS
         elif line.kind == "content" and in_footer:
             if len(line.text) <= 30 and not SENTENCE_END.search(line.text):
                 line.kind = "boilerplate"
@@ -341,6 +518,14 @@ def _list_follows(lines: list[_Line], index: int) -> bool:
     return False
 
 
+def _joined_next(lines: list[_Line], index: int) -> bool:
+    """Whether the next line after ``index`` that is neither blank nor a page break continues a sentence."""
+    for line in lines[index + 1:]:
+        if line.kind != "blank" and not (line.kind == "boilerplate" and line.reason == "page break"):
+            return line.joined
+    return False
+
+
 def _passages(lines: list[_Line]) -> list[Passage]:
     """Group content lines into passages and give each its heading and attribution."""
     passages: list[Passage] = []
@@ -352,7 +537,7 @@ def _passages(lines: list[_Line]) -> list[Passage]:
 
     def flush() -> None:
         if current:
-            text = "\n".join(ln.text for ln in current)
+            text = "".join((" " if ln.joined else "\n") + ln.text for ln in current)[1:]
             passage = Passage(text, heading, dict(document_level), language_of(text), current[0].number)
             passages.append(passage)
             waiting.append(passage)
@@ -380,7 +565,8 @@ def _passages(lines: list[_Line]) -> list[Passage]:
             else:
                 document_level.update(line.attribution)
         elif line.kind == "blank":
-            if not (current and JOINING_LEAD_IN.search(current[-1].text) and _list_follows(lines, number)):
+            lead_in = current and JOINING_LEAD_IN.search(current[-1].text) and _list_follows(lines, number)
+            if not (lead_in or _joined_next(lines, number)):
                 flush()
     flush()
     if passages and not SENTENCE_END.search(passages[-1].text):

@@ -20,7 +20,7 @@ CJK_CHAR = re.compile(f"[{CJK}]")
 #: ``d)``, ``IV.``, ``一、``, ``（一）``, ``①``.
 LIST_MARKER = re.compile(
     r"^(?:(?:[•·●□▪◆■\-–*ㅇ]|——)\s*)?"
-    r"(?:\d{1,2}(?:\.\d{1,2})*(?:\.|\)|、|\s(?=[A-Z\u3400-\u9fff]))|\(\d{1,2}\)|（\d{1,2}）"
+    r"(?:\d{1,2}(?:\.\d{1,2})*(?:\.|\)|、|\s(?=[A-Z\u3400-\u9fff]))|\d{1,2}(?=[A-Z][a-z]{2})|\(\d{1,2}\)|（\d{1,2}）"
     r"|[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|\([ivxIVX]{1,5}\)|[IVX]{1,5}\.(?=\s)"
     r"|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|[①-⑳]"
     r"|[•·●□▪◆■\-–*ㅇ](?=\s)|——)\s*"
@@ -50,6 +50,8 @@ def _rx(pattern: str) -> re.Pattern:
 #: that happens to say "share" or "WeChat" is not), except the rules in ANY_LENGTH.
 LONG_LINE = 100
 ANY_LENGTH = {"copyright notice", "contact line", "markup debris"}
+#: Copyright is also a topic of AI statements: lines that only mention it ("copyright mention")
+#: are furniture when short, never when long.
 BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("site section", _rx(r"^(related principles|相关原则|相關原則|相关文章|相關文章|頻道推薦|频道推荐|"
                          r"阅读排行|閱讀排行|最新信息|推薦展會|推荐展会|企業直播|企业直播|热门推荐|熱門推薦|"
@@ -73,7 +75,17 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("link", _rx(r"^(\S{0,20}https?://\S+|www\.\S+|!\[\]\(.*\)|详细→.*)$")),
     ("link", _rx(r"^(下一篇|上一篇|上一條|下一條|关键词|關鍵詞)[:：]")),
     ("markup debris", _rx(r"(<\s*/?\s*(strike|bdo|sup|center|input|menu|span|div|a)\b[^>]*>|\{!!.*!!\})")),
+    ("page break", re.compile(r"^(?:[-–—]\s*\d{1,4}\s*[-–—]|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+                              r"|第\s*\d{1,4}\s*[页頁](?:\s*[,，/]?\s*共\s*\d{1,4}\s*[页頁])?|\d{1,4}\s*/\s*\d{1,4})$", re.IGNORECASE)),
     ("table of contents", re.compile(r"(…{3,}|\.{6,}|-\s\d+\s-)")),
+    ("language menu", re.compile(
+        r"^(?:(?:English|中文|简体中文|簡體中文|繁體中文|繁体中文|简体|簡體|繁體|繁体|Français|Español|Deutsch|Русский|العربية|日本語|한국어|"
+        r"Português|Italiano|EN|ZH|FR|ES|DE|RU|AR|JA|KO|PT|CN|TC|SC)\s*(?:[|/·•,，]\s*|\s+|$)){2,}$")),
+    ("related link", _rx(r"^[\[【(（]?\s*(also read|read also|see also|related( articles?| stories| news| posts?| links?)?\s*[:：]|"
+                         r"recommended( reading)?\s*[:：]|you may also like|more from|延伸阅读|延伸閱讀|相关阅读|相關閱讀|"
+                         r"推荐阅读|推薦閱讀|相关新闻|相關新聞|相关链接|相關鏈接|相關連結)")),
+    ("photo caption", _rx(r"^[\[【(（]?\s*(photo|photograph|image|picture|pic|credit|illustration|图片|圖片|图为|圖為|"
+                          r"摄影|攝影|图/|圖/|图：|圖：|图:|圖:)\s*(by\b|credits?\b|[:：/|]|来源|來源|source)")),
     ("symbols only", re.compile(rf"^[^\w{CJK}]{{1,12}}$")),
 ]
 
@@ -82,9 +94,9 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
 BOILERPLATE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("breadcrumb", ("当前位置", "當前位置", "当前的位置", "當前的位置", "您的位置", "現在的位置", "现在的位置",
                     "正在阅读", "正在閱讀")),
-    ("copyright notice", ("©", "copyright", "all rights reserved", "版权所有", "版權所有", "版权声明", "版權聲明",
-                          "郑重声明", "鄭重聲明", "如有侵权", "如有侵權", "转载请", "轉載請", "如需转载", "如需轉載",
-                          "圖片版權", "图片版权", "版权归", "版權歸")),
+    ("copyright notice", ("©", "all rights reserved", "版权所有", "版權所有", "郑重声明", "鄭重聲明", "如有侵权",
+                          "如有侵權", "转载请", "轉載請", "如需转载", "如需轉載")),
+    ("copyright mention", ("copyright", "版权声明", "版權聲明", "圖片版權", "图片版权", "版权归", "版權歸")),
     ("contact line", ("联系电话", "聯系電話", "聯繫電話", "联系邮箱", "聯系郵箱", "投稿邮箱", "投稿郵箱", "联系我们",
                       "聯系我們", "icp备", "icp備", "公网安备", "公網安備", "网站标识码", "網站標識碼", "主办单位",
                       "主辦單位", "技术支持", "上海网警")),
@@ -125,7 +137,7 @@ ATTRIBUTION_AFTER: list[re.Pattern] = [
 ATTRIBUTION_BEFORE: list[re.Pattern] = [
     _rx(r'^The principle\s+["“](?P<document>.+?)["”]\s+has mentioned the topic\s+["“].+?["”]\s+in the following places:?$'),
     _rx(rf"^(发布时间|發布時間|發布時間|发布日期|發布日期|发布于|發布於|时间|時間|日期|date)\s*[:：]?\s*(?P<date>{DATE})"
-        r"[^来來]*?((来源|來源)\s*[:：]\s*(?P<source>.+?))?\s*$"),
+        r"(?:[^来來\u3400-\u9fff]|星期.|周.|週.){0,40}?((来源|來源)\s*[:：]\s*(?P<source>.+?))?\s*$"),
     _rx(rf"^(?P<date>{DATE})\s*[\d:\s]*((来源|來源)\s*[:：]\s*(?P<source>.+?))?(\s+作者[:：].*)?\s*$"),
     _rx(r"^(来源|來源|来源于|來源於)\s*[:：]\s*(?P<source>.+)$"),
     _rx(r"^(作者|原标题|原標題|本文转自|本文轉自|網址|网址)\s*[:：].*$"),
@@ -143,10 +155,14 @@ ATTRIBUTION_BEFORE: list[re.Pattern] = [
 #: Attribution at the start of a content line: a dateline (``PARIS --``,
 #: ``SHANGHAI, July 4 (Xinhua) --``, ``新华社北京12月27日电``, ``本报北京7月13日电(记者金歆)``).
 DATELINE = re.compile(
-    r"^(?:date\s+(?P<ddate>\d{4}-\d{1,2}-\d{1,2})[\d/:\s]*(?=[A-Z])|(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*(?P<date>" + MONTH + r"\s+\d{1,2}))?"
+    r"^(?:date\s+(?P<ddate>\d{4}-\d{1,2}-\d{1,2})[\d/:\s]*(?=[A-Z\u3400-\u9fff])|(?P<place>[A-Z][A-Z .'-]{2,40})(?:,\s*(?P<date>" + MONTH + r"\s+\d{1,2}))?"
     r"(?:\s*\((?P<source>Xinhua|AP|Reuters|AFP)\))?\s*(?:--|—|–)\s*"
     r"|(?P<zsource>[^\s,,。]{0,24}?)[\u3400-\u9fff]{0,6}(?P<zdate>\d{1,2}月\d{1,2}日)[电電]\s*"
-    r"(?:[(（][^)）]{0,40}[)）])?\s*)"
+    r"(?:[(（][^)）]{0,40}[)）])?\s*"
+    r"|(?P<news>[^\s,，。:：]{1,12}?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:消息|讯|訊)(?:[(（][^)）]{0,20}[)）])?\s*[,，:：]?"
+    r"|[(（][\u3400-\u9fff]{1,8}\d{1,2}日(?:讯|訊|电|電)[)）]|[\u3400-\u9fff]{1,6}(?:网|網)?消息\s*[:：]"
+    r"|[\u3400-\u9fff]{2,5}[讯訊](?=\s)"
+    r"|[A-Z][A-Z .'-]{2,40}\s*\([A-Za-z][\w .-]{1,20}\)\s*-)\s*)"
 )
 #: A news-style closing or opening byline inside a line: ``(记者金歆)``, ``(光明日报全媒体记者王金虎)来源:光明日报``.
 BYLINE_LINE = re.compile(r"^[(（][^)）]{0,30}记者[^)）]{0,20}[)）](来源[:：].*)?$")

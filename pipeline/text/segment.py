@@ -48,9 +48,9 @@ INLINE_ITEM = re.compile(
 #: Leading words and marks that are not part of a clause.
 BRACKET_LABEL = re.compile(r"\[[A-Za-z ]{1,20}\]\s*")
 LEADING_JUNK = re.compile(r"^(?:\s|(?:and|or)\s+(?=\S))+", re.IGNORECASE)
-TRAILING_JUNK = re.compile(r"(?:[\s,，、]|\s(?:and|or))+$")
+TRAILING_JUNK = re.compile(r"(?:[\s,，、]|\s(?:and|or)|\s*\[\d{1,3}\](?:\[\d{1,3}\])*)+$")
 ABBREVIATION_STOP = re.compile(r"\b(?:No|Art|Arts|Para|para|Sec|Fig|vs|Nos|Vol|pp|Dr|Mr|Mrs|Ms|St)\.\s*")
-GLUED_STOP = re.compile(r"(?<=[\w\u3400-\u9fff])[.?](?=[A-Za-z0-9\u00c0-\u024f])")
+GLUED_STOP = re.compile(r"(?<=[\w\u3400-\u9fff])[.?](?=[A-Za-z0-9\u00c0-\u024f])|(?<=[A-Za-z0-9])\.(?=[\u3400-\u9fff])")
 #: A stop followed by lower-case text or a comma (``etc., these``) does not end a clause in
 #: English: the position is that of the next word. A semicolon does, unless what follows is a
 #: continuation rather than a provision of its own (``…; the ability to …``, ``…; to promote …``).
@@ -61,13 +61,30 @@ CONTINUED = re.compile(
 #: After a clause end, an opening bracket or quote starts the next clause (``。《办法》…``).
 END_THEN_OPEN = re.compile(r"[.!?。！？；;][”’」』）)\]\"]*[ \t]*(?=[《“「（(\[【])")
 #: A sentence end glued to the next sentence: ``…intelligence.”The SCO``.
-GLUED_END = re.compile(r"(?<=[a-z]{2})[.!?][”\"’]+(?=[A-Z])")
+GLUED_END = re.compile(r"(?<=[a-z]{2})[.!?][”\"’]+(?=[A-Z])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
 #: A numbered item inside a line: ``… methodologies. 5.2. Development of competencies. AI Actors …``.
 INLINE_NUMBERED = re.compile(r"(?<=[.;:]\s)(?P<marker>\d{1,2}\.\d{1,2}\.?)\s+(?=[A-Z])")
 INLINE_TITLE_MARKER = re.compile(r"^\d{1,2}\.\d{1,2}\.?$")
 #: Chinese inline enumerations: ``…,二是坚持安全可控`` and a lead-in ``…原则:一是…``.
 ZH_INLINE_ITEM = re.compile(r"(?<=[,，、;；:：])(?=[一二三四五六七八九十]是)|(?<=\S)(?=[①-⑳])")
-CJK_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_'’-]+|\s+|.", re.DOTALL)
+#: A label that opens a line and is not part of its clause: a Chinese article number
+#: (``第二條(基本定義) …``) or a short Chinese term before a colon (``正當性：…``). (English
+#: ``Term: definition`` lines stay one clause: the gold pages keep them whole as often as not.)
+LINE_LABEL = re.compile(
+    r"(?P<article>第[一二三四五六七八九十百零〇\d]{1,6}[条條](?:\s*[(（【][^)）】\n]{1,20}[)）】])?)\s*(?=[^\s,，。:：])"
+    r"|(?P<term>[\u3400-\u9fff]{2,8})[:：]\s*(?=[\u3400-\u9fff“《「])(?![一二三四五六七八九十]是)"
+)
+#: Words that make the text before a colon a lead-in (``会议强调:``), not a term.
+ZH_LEAD_IN_WORD = re.compile(r"强调|強調|表示|指出|提出|认为|認為|要求|说|說|称|稱|表明|包括|如下|呼吁|呼籲|指|是")
+#: An enumeration marker inside a line: ``2.``, ``2)``, ``(2)``, ``b)``, ``(b)``.
+RUN_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\((?P<pn>\d{1,2})\)|(?P<n>\d{1,2})[.)]|\((?P<pl>[a-h])\)|(?P<l>[a-h])\))\s+(?=\S)")
+#: A bullet inside a line (`` - ``, `` • ``): a list flattened onto one line when it occurs three times or more.
+INLINE_BULLET = re.compile(r"(?<=\S)[ \t]+[-•·●▪][ \t]+(?=\S)")
+#: Citation marks (``[1][5]``) followed by more text on the line: what follows starts anew.
+CITATION_THEN_TEXT = re.compile(r"(?<=\S)[ \t]*(?:\[\d{1,3}\])+[ \t]+(?=[A-Z0-9\u3400-\u9fff])")
+#: A closing quote after a Chinese sentence end, inside a sentence that goes on: ``“…。”的要求``.
+QUOTE_CONTINUED = re.compile(r"[。！？][”」』]+(?=[的等之和与與及或,，、])")
+CJK_TOKEN = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,6}[条條]|[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_'’-]+|\s+|.", re.DOTALL)
 
 
 @spacy.registry.tokenizers("govthemes.cjk_tokenizer.v1")
@@ -157,12 +174,45 @@ class _Settings:
         return self
 
 
+def line_label(text: str, start: int) -> re.Match | None:
+    """The label (article number or term) that opens the line at ``start``, or None."""
+    m = LINE_LABEL.match(text, start)
+    if m is not None and m.group("term") and ZH_LEAD_IN_WORD.search(m.group("term")):
+        return None
+    return m
+
+
+def _marker_value(m: re.Match) -> tuple[str, int]:
+    if m.group("pn") or m.group("n"):
+        return "(n)" if m.group("pn") else "n", int(m.group("pn") or m.group("n"))
+    return "(a)" if m.group("pl") else "a", ord(m.group("pl") or m.group("l")) - ord("a") + 1
+
+
+def _run_together_items(line: str) -> list[tuple[int, int]]:
+    """Enumeration markers inside one line that count up from 1 (``1) … 2) … 3)``, ``1. … 2. Nations``):
+    ``(start, end)`` of each, except a marker that opens the line. A count may also start mid-way
+    after a lower-case word (``… manipulate 2. Nations … 3. Active …``); a number alone (``in 2. The``)
+    is not one."""
+    chains: dict[str, list[list]] = {}
+    for m in RUN_MARKER.finditer(line):
+        style, value = _marker_value(m)
+        runs = chains.setdefault(style, [])
+        if runs and runs[-1][-1][0] == value - 1:
+            runs[-1].append((value, m))
+        elif value == 1 or (style == "n" and line[m.end():m.end() + 1].isupper() and line[:m.start()].rstrip()[-1:].islower()):
+            runs.append([(value, m)])
+    return [(m.start(), m.end()) for runs in chains.values() for run in runs if len(run) >= 2
+            for _, m in run if m.start() > 0]
+
+
 def boundary_offsets(text: str) -> tuple[list[int], list[int]]:
     """Where clauses must start, and where they must not.
 
-    Starts: every line, and inline list items (``…, b. …``). Non-starts: just after a list
-    marker (``1.`` does not end a sentence) and after a ``.``/``?`` glued to the next letter
-    (``e.g.``, ``?shù`` debris).
+    Starts: every line, the text after a line's label (``第二條 …``, ``Term: …``), inline list
+    items (``…, b. …``) and enumerations run together on one line (``… 2. Nations …``).
+    Non-starts: just after a list marker (``1.`` does not end a sentence), after a ``.``/``?``
+    glued to the next letter (``e.g.``, ``?shù`` debris) and after a quotation closed inside a
+    sentence (``。”的``).
     """
     starts, inside = [], [m.end() for m in ABBREVIATION_STOP.finditer(text)]
     position = 0
@@ -174,7 +224,19 @@ def boundary_offsets(text: str) -> tuple[list[int], list[int]]:
             m = LIST_MARKER.match(stripped)
             if m:
                 inside.append(first + m.end())
+            label = line_label(text, first + (m.end() if m else 0))
+            if label:
+                starts.append(label.end())
+            for start, end in _run_together_items(stripped):
+                starts.append(first + start)
+                inside.append(first + end)
+            bullets = list(INLINE_BULLET.finditer(stripped)) if len(stripped) > 120 else []
+            if len(bullets) >= 3:
+                starts.extend(first + m.start() + 1 for m in bullets)
+                inside.extend(first + m.end() for m in bullets)
         position += len(line) + 1
+    inside.extend(m.end() for m in QUOTE_CONTINUED.finditer(text))
+    starts.extend(m.end() for m in CITATION_THEN_TEXT.finditer(text))
     for m in INLINE_ITEM.finditer(text):
         starts.append(m.start("marker"))
         inside.append(m.end())
@@ -333,9 +395,22 @@ def clauses_of(doc: Doc) -> list[Clause]:
         start, end = trim(text, span_start, span_end)
         if end > start:
             clause = Clause(text[start:end], start, end)
-            clause.heading = _is_inline_title(text, span_start, start, end)
+            clause.heading = _is_inline_title(text, span_start, start, end) or _is_line_label(text, start, end)
             out.append(clause)
     return out
+
+
+def _is_line_label(text: str, start: int, end: int) -> bool:
+    """A clause ``text[start:end]`` that is the label opening its line (``第二條``, ``正當性：``)."""
+    if not ("\u3400" <= text[start] <= "\u9fff"):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", line_start)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    stripped = line.lstrip()
+    m = LIST_MARKER.match(stripped)
+    label = line_label(text, line_start + len(line) - len(stripped) + (m.end() if m else 0))
+    return label is not None and label.start() <= start and end <= label.end() and bool(text[label.end():].strip())
 
 
 def _is_inline_title(text: str, span_start: int, start: int, end: int) -> bool:
