@@ -270,11 +270,10 @@ class Cleaner:
     def _mark_headings(lines: list[_Line], lang: str) -> None:
         content = [ln for ln in lines if ln.kind == "content"]
         last = content[-1] if content else None
-        for i, line in enumerate(lines):
-            if line.kind != "content" or line is last:
-                continue
-            nxt = next((ln for ln in lines[i + 1:] if ln.kind in ("content", "heading")), None)
-            if nxt is not None and _is_heading(line.text, lang):
+        # every content line but the last has content after it (the last): a heading always has a
+        # passage to head, found without scanning the rest of the page for each line
+        for line in content:
+            if line is not last and _is_heading(line.text, lang):
                 line.kind = "heading"
 
 
