@@ -64,7 +64,7 @@ class Removal:
     line: int
     text: str
     reason: str
-    kind: str = "boilerplate"  # boilerplate | attribution | repair
+    kind: str = "boilerplate"  # boilerplate | attribution | repair | heading
 
 
 @dataclass
@@ -261,6 +261,8 @@ class Cleaner:
         _strip_repeated_stamps(lines, removals)
         doc_lang = language_of(" ".join(ln.text for ln in lines if ln.kind == "content"))
         self._mark_headings(lines, doc_lang)
+        removals.extend(Removal(ln.number, ln.text, "heading (kept as the heading of the passages under it)", "heading")
+                        for ln in lines if ln.kind == "heading")  # --explain lists every line that is not content
         passages = _passages(lines)
         infer_attribution(passages)
         removals.sort(key=lambda r: r.line)
