@@ -133,7 +133,8 @@ def write_clauses(paths, out: Path, strict: bool, job, read_args: tuple, cache: 
     job.client = client
     if cache:
         model_print = job.model.card_.get("payload_sha256", "") if job.model is not None else ""
-        job.cache = ResultCache(out.with_name(out.name + ".cache.sqlite"), model_print)
+        job.cache = ResultCache(out.with_name(out.name + ".cache.sqlite"), model_print,
+                                warn=lambda message: click.echo(f"warning: {message}", err=True))
     manifest = Manifest()
     rows = job.run(progress(iter_documents(paths, *read_args)), manifest)
     columns = [*CLAUSE_FIELDS, "labels", "scores"] if job.model is not None else CLAUSE_FIELDS
