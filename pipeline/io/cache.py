@@ -75,6 +75,9 @@ class ResultCache:
         self._local = threading.local()  # one connection per thread (a job reads in its feeder thread)
         try:
             self._create()
+        except sqlite3.OperationalError:  # a full disk, a locked or unwritable file: not the file's fault
+            self.close()
+            raise
         except sqlite3.DatabaseError as err:  # not an SQLite file at all, or a damaged one
             self.close()
             self.warn(f"{self.path}: not a readable cache ({err}); set aside and rebuilt")

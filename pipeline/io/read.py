@@ -206,23 +206,26 @@ def text_problem(value, column: str) -> str | None:
 
 def _rows(path: Path, text: str) -> Iterator[tuple[int, dict | None, str | None]]:
     """Rows of a .jsonl or .csv file as ``(line_number, row, problem)``."""
-    if path.suffix.lower() == ".jsonl":
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield number, None, f"invalid JSON ({err.msg})"
-                continue
-            if not isinstance(row, dict):
-                yield number, None, "not a JSON object"
-                continue
-            yield number, row, None
+    if path.suffix.lower() == ".jsonl":  # lines end at \n only: U+2028 may stand inside a JSON string
+        yield from _json_lines(text.split("\n"))
     else:
+        csv.field_size_limit(2**31 - 1)  # a cell may hold a whole page
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        for number, row in enumerate(reader, 2):
-            yield number, row, None
+        number = 1
+        try:
+            for number, row in enumerate(reader, 2):
+                yield number, row, _csv_problem(row, reader.fieldnames)
+        except csv.Error as err:
+            yield number + 1, None, f"CSV unreadable from here on ({err})"
+
+
+def _csv_problem(row: dict, header: list[str] | None) -> str | None:
+    if None in row:
+        return f"{len(header or []) + len(row[None])} fields in a row under a header of {len(header or [])}"
+    missing = [k for k, v in row.items() if v is None]
+    if missing:
+        return f"{len(header or []) - len(missing)} fields in a row under a header of {len(header or [])}"
+    return None
 
 
 def _read_table(
@@ -286,6 +289,86 @@ def _read_parquet(path: Path, text_field: str | None, id_field: str | None) -> I
                 yield RawDocument(_plain(doc_id), name, _plain(row[text_col]), "parquet", fields)
     except (pa.ArrowException, OSError) as err:
         yield Skipped(name, f"Parquet file unreadable after row {number} ({str(err).splitlines()[0]})")
+
+
+def iter_table(path: str | Path, text_field: str = "text", batch_size: int = 2000
+               ) -> Iterator[tuple[list[dict], list[Skipped]]]:
+    """Rows of a .jsonl, .csv or .parquet table in batches ``(rows, skipped)``, every field kept.
+
+    A row that is not a JSON object, has the wrong number of CSV fields, or whose
+    ``text_field`` is missing, null or not a string is a :class:`Skipped` with its row number
+    (an empty string is a row: it gets no themes). Raises ``ValueError`` for a file that is
+    not a table at all (unknown suffix, not Parquet).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    name = shown(path)
+
+    def problem(row: dict) -> str | None:
+        value = row.get(text_field)
+        return None if isinstance(value, str) else text_problem(value, text_field)
+
+    if suffix in (".parquet", ".pq"):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.ParquetFile(path)
+        except (pa.ArrowException, OSError) as err:
+            raise ValueError(f"{name}: not a readable Parquet file ({str(err).splitlines()[0]})") from None
+        number = 0
+        for batch in table.iter_batches(batch_size=batch_size):
+            rows, skipped = [], []
+            for row in batch.to_pylist():
+                number += 1
+                why = problem(row)
+                if why:
+                    skipped.append(Skipped(f"{name}:{number}", why))
+                else:
+                    rows.append(row)
+            yield rows, skipped
+        return
+    if suffix not in (".jsonl", ".json", ".csv"):
+        raise ValueError(f"{name}: unknown input format '{shown(suffix)}' (use .jsonl, .csv or .parquet)")
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="" if suffix == ".csv" else None) as f:
+        if suffix == ".csv":
+            csv.field_size_limit(2**31 - 1)
+            reader = csv.DictReader(f)
+            numbered = ((n, row, _csv_problem(row, reader.fieldnames)) for n, row in enumerate(reader, 2))
+        else:
+            numbered = _json_lines(f)
+        rows, skipped = [], []
+        try:
+            for number, row, why in numbered:
+                if row is not None and not why:
+                    why = problem(row)
+                    if not why and _SURROGATE.search(row[text_field]):
+                        why = "not UTF-8 text"
+                if why:
+                    skipped.append(Skipped(f"{name}:{number}", why))
+                else:
+                    rows.append(row)
+                if len(rows) + len(skipped) >= batch_size:
+                    yield rows, skipped
+                    rows, skipped = [], []
+        except csv.Error as err:
+            skipped.append(Skipped(name, f"CSV unreadable after row {len(rows)} of this batch ({err})"))
+        yield rows, skipped
+
+
+def _json_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict | None, str | None]]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield number, None, f"invalid JSON ({err.msg})"
+            continue
+        except RecursionError:
+            yield number, None, "invalid JSON (nested too deeply)"
+            continue
+        yield (number, row, None) if isinstance(row, dict) else (number, None, "not a JSON object")
 
 
 def read_file(
