@@ -300,7 +300,7 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
     previous = B.previous_release(previous_tag, workdir) if compare else None
     if compare and previous is None:
         click.echo(f"(no git checkout of {previous_tag}: the previous release is left out)", err=True)
-    training = annotation_files(default_training())
+    training = annotation_files(default_training(allow_partial=True))
     codes = [("current", None)] + ([(previous_tag, previous)] if previous else [])
     runs: list[B.Run] = []
 
@@ -374,21 +374,33 @@ def annotation_files(paths) -> list[Path]:
     return out
 
 
-def default_training() -> list[Path]:
+def default_training(allow_partial: bool = False) -> list[Path]:
+    """The default training files that exist. A missing shared corpus stops the run (a model
+    trained without it would silently replace a good one) unless ``allow_partial``."""
     present = [p for p in DEFAULT_TRAINING if p.exists()]
     missing = [str(p) for p in DEFAULT_TRAINING if not p.exists()]
+    shared = [str(p) for p in DEFAULT_TRAINING if not p.exists() and config.shared_dir() in p.parents]
+    if shared and not allow_partial:
+        raise click.ClickException(
+            f"the shared corpora are missing ({', '.join(shared)}); set {config.SHARED_ENV} to the shared folder, "
+            "or pass --allow-partial (make ... ALLOW_PARTIAL=1) to use only what is present")
     if missing:
         click.echo(f"note: not found, left out: {', '.join(missing)}", err=True)
     return present
 
 
-def _load_dataset(data):
+allow_partial_option = click.option(
+    "--allow-partial", is_flag=True,
+    help="Without DATA: go on when the shared corpora are missing, with whatever training data is present.")
+
+
+def _load_dataset(data, allow_partial: bool = False):
     import datasets
 
     from pipeline.annotate.records import AnnotationError, load_annotations
 
     datasets.disable_progress_bars()
-    files = annotation_files(data or default_training())
+    files = annotation_files(data or default_training(allow_partial))
     try:
         return files, load_annotations(files)
     except AnnotationError as err:
@@ -420,8 +432,9 @@ def with_model_params(f):
               help="Run grouped cross-validation first and put the figures in the model card.")
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True,
               help="Processes fitting the themes (speed only: the model is the same up to rounding).")
+@allow_partial_option
 @with_model_params
-def train(data, out, name, evaluate, workers, C, cue_weight):
+def train(data, out, name, evaluate, workers, allow_partial, C, cue_weight):
     """Train the theme model on annotated clauses (default: the shared corpora + data/processed/annotations)."""
     import hashlib
 
@@ -437,7 +450,7 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
     )
     from pipeline.themes.model import ThemeClassifier, compact
 
-    files, dataset = _load_dataset(data)
+    files, dataset = _load_dataset(data, allow_partial)
     columns = dataset.select_columns(["text", "labels", "lang", "doc_id", "source"]).to_dict()  # plain lists, read once
     texts, labels, sources = columns["text"], columns["labels"], columns["source"]
     Y = label_matrix(labels)
@@ -482,8 +495,9 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
 @click.option("--learning-curve", "curve_lang", metavar="LANG", default=None,
               help="Also score the model trained on 25, 50 and 75 %% of the training documents in LANG "
                    "(e.g. zh), on the same folds: what more annotations in that language would buy.")
+@allow_partial_option
 @with_model_params
-def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
+def evaluate(data, folds, as_json, previous, seed, curve_lang, allow_partial, C, cue_weight):
     """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC."""
     from pipeline.annotate.records import label_matrix
     from pipeline.io.store import ModelError, read_card
@@ -497,7 +511,7 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
     )
     from pipeline.themes.model import ThemeClassifier
 
-    _, dataset = _load_dataset(data)
+    _, dataset = _load_dataset(data, allow_partial)
     params = {"C": C, "cue_weight": cue_weight}
     systems = default_systems(**params)
     if previous:
