@@ -97,7 +97,10 @@ def finish(manifest, out: Path, strict: bool, rows: int) -> None:
 def one_line(err: BaseException) -> str:
     """An I/O error (or the SQLite cache's) as one line: what failed, and on which file."""
     if isinstance(err, OSError):
-        what = err.strerror or str(err) or type(err).__name__
+        import re
+
+        code = next(map(int, re.findall(r"\[errno (\d+)\]", str(err))), None)  # pyarrow's "... [errno 28] ..."
+        what = os.strerror(code) if code else err.strerror or str(err) or type(err).__name__
         return f"{what}: {err.filename}" if err.filename else what
     return f"SQLite cache: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
 
@@ -395,12 +398,12 @@ allow_partial_option = click.option(
 
 
 def _load_dataset(data, allow_partial: bool = False):
+    files = annotation_files(data or default_training(allow_partial))
     import datasets
 
     from pipeline.annotate.records import AnnotationError, load_annotations
 
     datasets.disable_progress_bars()
-    files = annotation_files(data or default_training(allow_partial))
     try:
         return files, load_annotations(files)
     except AnnotationError as err:

@@ -232,6 +232,7 @@ def _read_table(
     path: Path, text: str, encoding: str, text_field: str | None, id_field: str | None
 ) -> Iterator[RawDocument | Skipped]:
     text_col = id_col = None
+    number = 0
     for number, row, problem in _rows(path, text):
         where = f"{path}:{number}"
         if problem:
@@ -252,6 +253,8 @@ def _read_table(
         doc_id = _plain(str(row[id_col])) if id_col and row.get(id_col) not in (None, "") else where
         fields = {k: v for k, v in row.items() if k not in (text_col, id_col)}
         yield RawDocument(doc_id, shown(path), _plain(value), encoding, fields)
+    if number == 0:
+        yield Skipped(shown(path), "no rows under the header")
 
 
 def _read_parquet(path: Path, text_field: str | None, id_field: str | None) -> Iterator[RawDocument | Skipped]:
