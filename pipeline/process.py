@@ -109,7 +109,7 @@ class Manifest:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Kept:
     doc_id: str
     index: int

@@ -57,7 +57,7 @@ def language_of(text: str) -> str:
     return "zh" if cjk / (cjk + latin) >= 0.2 else "en"
 
 
-@dataclass
+@dataclass(slots=True)
 class Removal:
     """A span the cleaner removed from a line (1-based ``line``), and why."""
 
@@ -67,7 +67,7 @@ class Removal:
     kind: str = "boilerplate"  # boilerplate | attribution | repair | heading
 
 
-@dataclass
+@dataclass(slots=True)
 class Passage:
     """A run of content lines: its text, heading, attribution and where it was on the page."""
 
@@ -87,7 +87,7 @@ class CleanedDocument:
     removals: list[Removal] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     number: int
     text: str
