@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -94,12 +95,17 @@ def finish(manifest, out: Path, strict: bool, rows: int) -> None:
         sys.exit(1)
 
 
+def _errno(err: OSError) -> int | None:
+    import re
+
+    found = re.findall(r"\[errno (\d+)\]", str(err))  # pyarrow's "Error writing bytes ... [errno 28] ..."
+    return int(found[0]) if found else err.errno
+
+
 def one_line(err: BaseException) -> str:
     """An I/O error (or the SQLite cache's) as one line: what failed, and on which file."""
     if isinstance(err, OSError):
-        import re
-
-        code = next(map(int, re.findall(r"\[errno (\d+)\]", str(err))), None)  # pyarrow's "... [errno 28] ..."
+        code = _errno(err)
         what = os.strerror(code) if code else err.strerror or str(err) or type(err).__name__
         return f"{what}: {err.filename}" if err.filename else what
     return f"SQLite cache: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
@@ -133,7 +139,9 @@ class Main(click.Group):
             raise click.ClickException(str(err)) from None
         except (OSError, sqlite3.Error) as err:
             _quiet_stdout()
-            raise click.ClickException(f"cannot write the output: {one_line(err)}") from None
+            full = isinstance(err, sqlite3.Error) or _errno(err) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT,
+                                                                     errno.EROFS, errno.EIO)
+            raise click.ClickException(f"cannot write the output: {one_line(err)}" if full else one_line(err)) from None
 
 
 @click.group(cls=Main)
