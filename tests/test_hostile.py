@@ -14,6 +14,7 @@ import os
 import resource
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -29,14 +30,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
+from pipeline.io.cache import ResultCache
 from pipeline.io.output import read_rows
 from pipeline.io.read import RawDocument, Skipped, read_file
 from pipeline.text.clean import Cleaner
 from pipeline.text.repair import repair_line
 
-from .conftest import ROOT
+from .conftest import RAW, ROOT
 
 GOOD = "The parties agree to protect personal data.\nThey shall promote transparency in every system.\n"
+PYTHONPATH = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 FUZZ = settings(max_examples=25 if os.environ.get("CI") else 40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -50,7 +53,7 @@ def invoke(*args):
 
 def cli(*args, **kwargs):
     """The command line in a subprocess (a real stdout; the environment of ``kwargs``)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **kwargs.pop("env", {})}
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH, **kwargs.pop("env", {})}
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], cwd=ROOT, env=env,
                           capture_output=True, **kwargs)
 
@@ -185,7 +188,7 @@ def test_an_unreadable_folder_is_skipped_with_a_reason(tmp_path):
             done = subprocess.run(["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--",
                                    sys.executable, "-m", "pipeline.cli", "segment", str(folder), "-o", str(out),
                                    "--workers", "1", "--no-cache"], cwd=ROOT, capture_output=True, timeout=120,
-                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                  env={**os.environ, "PYTHONPATH": PYTHONPATH})
             code, stderr = done.returncode, done.stderr.decode()
         else:
             result = invoke("segment", folder, "-o", out, "--workers", 1, "--no-cache")
@@ -196,6 +199,60 @@ def test_an_unreadable_folder_is_skipped_with_a_reason(tmp_path):
     assert {s["path"].rsplit("/", 1)[-1]: s["reason"] for s in manifest(out)["skipped"]} == {
         "locked": "cannot list folder: Permission denied"}
     assert len(read_rows(out)) == 2
+
+
+class _Payload:
+    """Unpickling this leaves a marker file: what a crafted cache entry could do."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_poisoned_or_old_cache_runs_no_code_and_is_rebuilt(tmp_path):
+    import pickle
+
+    from pipeline.io.read import iter_documents
+
+    folder = tmp_path / "raw"
+    shutil.copytree(RAW, folder)
+    out = tmp_path / "clauses.jsonl"
+    invoke("segment", folder, "-o", out, "--workers", 1, "--no-cache")
+    expected = out.read_text("utf-8")
+    cache_path = out.with_name(out.name + ".cache.sqlite")
+    keys = ResultCache(tmp_path / "keys.sqlite")  # the keys a run looks up (same code, no model)
+    wanted = [keys.key(doc.doc_id, doc.text) for doc in iter_documents([folder])]
+    keys.close()
+    payload = pickle.dumps(_Payload(tmp_path / "marker"))
+
+    db = sqlite3.connect(cache_path)  # a cache of the old format: pickles, under the right keys
+    with db:
+        db.execute("CREATE TABLE results (key BLOB PRIMARY KEY, value BLOB)")
+        db.executemany("INSERT INTO results VALUES (?, ?)", [(k, payload) for k in wanted])
+    db.close()
+    result = invoke("segment", folder, "-o", out, "--workers", 1)
+    assert not (tmp_path / "marker").exists() and out.read_text("utf-8") == expected
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [
+        f"warning: {cache_path}: an old or foreign cache (format 0, not 2), not read; rebuilt"]
+    assert manifest(out)["documents_from_cache"] == 0
+
+    db = sqlite3.connect(cache_path)  # a cache of the current format with crafted entries
+    with db:
+        db.executemany("UPDATE results SET value = ? WHERE key = ?", [(payload, k) for k in wanted])
+    db.close()
+    result = invoke("segment", folder, "-o", out, "--workers", 1)
+    assert not (tmp_path / "marker").exists() and out.read_text("utf-8") == expected
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [
+        f"warning: {cache_path}: unreadable entries (not a cached result (UnicodeDecodeError)); "
+        "their documents are processed again"]
+
+    cache_path.write_bytes(b"not a database at all" * 100)  # a damaged or foreign file: set aside, rebuilt
+    result = invoke("segment", folder, "-o", out, "--workers", 1)
+    assert "not a readable cache" in result.output and out.read_text("utf-8") == expected
+    invoke("segment", folder, "-o", out, "--workers", 1)
+    assert manifest(out)["documents_from_cache"] == 5 and not (tmp_path / "marker").exists()
 
 
 def test_outputs_that_would_hurt_inputs_are_refused(tmp_path):
@@ -228,9 +285,11 @@ def test_one_writer_per_output_and_stale_locks_are_taken_over(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+    torn = tmp_path / ".out.jsonl.4242.partial"  # what a killed run leaves
+    torn.write_text('{"text": "torn')
     result = invoke("segment", folder, "-o", out, "--workers", 1)  # the holder is gone: its lock is stale
     assert result.exit_code == 0, result.output
-    assert not lock.exists() and manifest(out)["rows"] == len(read_rows(out)) == 2
+    assert not lock.exists() and not torn.exists() and manifest(out)["rows"] == len(read_rows(out)) == 2
 
 
 @contextmanager
@@ -274,11 +333,11 @@ def test_a_full_or_closed_stdout_is_one_line_and_exit_1(tmp_path):
         (folder / f"page{i}.txt").write_text(GOOD)
     with open("/dev/full", "w") as full:
         done = subprocess.run([sys.executable, "-m", "pipeline.cli", "clean", str(folder)], cwd=ROOT, stdout=full,
-                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": PYTHONPATH}, timeout=120)
     assert done.returncode == 1 and done.stderr.decode().splitlines() == [
         "Error: cannot write the output: No space left on device"]
     reader = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "clean", str(folder)], cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": PYTHONPATH}, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE)
     reader.stdout.readline()
     reader.stdout.close()  # as `| head -1` does
@@ -385,8 +444,8 @@ def test_cleaner_fuzz_every_line_is_kept_or_explained(lines):
     _accounted_lines("\n".join(lines))
 
 
-@FUZZ
-@given(piece=st.text(min_size=1, max_size=30), times=st.integers(1000, 20_000), lines=st.lists(LINE, max_size=5))
+@settings(FUZZ, max_examples=10)
+@given(piece=st.text(min_size=1, max_size=30), times=st.integers(1000, 8000), lines=st.lists(LINE, max_size=5))
 def test_cleaner_fuzz_giant_lines(piece, times, lines):
     _accounted_lines("\n".join([*lines, piece * times, *lines]))
 

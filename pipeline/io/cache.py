@@ -29,7 +29,8 @@ from pipeline.text.segment import Clause
 
 PIPELINE_MODULES = ("text/clean.py", "text/patterns.py", "text/repair.py", "text/segment.py", "process.py",
                     "themes/themes.json")
-TABLE = "documents"  # the table of this format: key BLOB, value TEXT (JSON)
+TABLE = "results"  # key BLOB, value TEXT (JSON)
+FORMAT = 2  # the file's PRAGMA user_version: 2 = JSON results (older caches held pickles)
 
 
 def pipeline_fingerprint() -> str:
@@ -90,13 +91,14 @@ class ResultCache:
     def _create(self) -> None:
         with self._db:
             self._db.execute("PRAGMA journal_mode=WAL")
-            tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if tables - {TABLE}:  # an older format (pickled results) or another program's database
-                self.warn(f"{self.path}: an old or foreign cache (tables {sorted(tables - {TABLE})}), "
-                          "not read; rebuilt")
-                for name in tables - {TABLE}:
+            tables = [name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if tables and version != FORMAT:  # an older format (pickled results) or another program's database
+                self.warn(f"{self.path}: an old or foreign cache (format {version}, not {FORMAT}), not read; rebuilt")
+                for name in tables:
                     self._db.execute(f'DROP TABLE "{name}"')
             self._db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (key BLOB PRIMARY KEY, value TEXT)")
+            self._db.execute(f"PRAGMA user_version = {FORMAT}")
 
     @property
     def _db(self) -> sqlite3.Connection:

@@ -11,6 +11,7 @@ never a partial one. :func:`check_output` refuses outputs that would hurt the in
 from __future__ import annotations
 
 import csv
+import glob
 import json
 import os
 import shutil
@@ -59,7 +60,8 @@ class OutputLock:
     """``OUT.lock``, holding the pid of the run writing ``OUT``; use as a context manager.
 
     A second run on the same output stops with :class:`OutputError` naming the holder; a lock
-    left by a process that is gone (killed) is taken over.
+    left by a process that is gone (killed) is taken over, and the partial files such a run
+    left behind are removed.
     """
 
     def __init__(self, out: str | Path):
@@ -81,6 +83,9 @@ class OutputLock:
             with os.fdopen(fd, "w") as f:
                 f.write(f"{os.getpid()}\n")
             self.held = True
+            out = self.path.with_suffix("")
+            for stale in out.parent.glob(f".{glob.escape(out.name)}.*.partial"):  # of killed runs
+                RowWriter._remove(stale)
             return self
         raise OutputError(f"could not take the lock {self.path}; another run is starting on the same output")
 
