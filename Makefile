@@ -25,14 +25,16 @@ label: $(STAMP)
 	$(BIN)/govthemes label $(RAW) -o $(PROCESSED)/clauses.parquet --model $(MODEL)
 
 ## Rebuild the default model from the shared corpora and data/processed/annotations
-## (grouped cross-validation figures go into its model card).
+## (grouped cross-validation figures go into its model card). Stops when the shared corpora
+## are missing (see pipeline/config.py); ALLOW_PARTIAL=1 trains on what is present.
+PARTIAL := $(if $(ALLOW_PARTIAL),--allow-partial)
 train: $(STAMP)
-	$(BIN)/govthemes train -o $(MODEL)
+	$(BIN)/govthemes train -o $(MODEL) $(PARTIAL)
 
 ## Cross-validate the model and both baselines; after `make train`, also the previous model's
 ## settings on the clauses it knew, with the change per theme.
 evaluate: $(STAMP)
-	$(BIN)/govthemes evaluate --json $(PROCESSED)/evaluation.json \
+	$(BIN)/govthemes evaluate --json $(PROCESSED)/evaluation.json $(PARTIAL) \
 	  $(if $(wildcard $(MODEL)/previous.joblib),--previous $(MODEL)/previous.joblib)
 
 report: $(STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -10,7 +11,15 @@ from pathlib import Path
 import click
 
 from pipeline import config
-from pipeline.io.output import RowWriter, batched, format_of
+from pipeline.io.output import (
+    OutputError,
+    OutputLock,
+    RowWriter,
+    batched,
+    check_output,
+    format_of,
+    replace_file,
+)
 from pipeline.io.read import DEFAULT_MAX_BYTES, RawDocument, Skipped, iter_documents
 from pipeline.text.clean import ATTRIBUTION_FIELDS, Cleaner
 
@@ -67,10 +76,10 @@ def manifest_path(out: Path) -> Path:
     return out.with_name(out.name + ".manifest.json")
 
 
-def finish(manifest, out: Path, strict: bool) -> None:
+def finish(manifest, out: Path, strict: bool, rows: int) -> None:
     """Write the manifest beside ``out``, report skips, and exit non-zero when the run failed."""
-    data = manifest.as_dict()
-    manifest_path(out).write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    data = {"output": str(out), "rows": rows, **manifest.as_dict()}
+    replace_file(manifest_path(out), json.dumps(data, ensure_ascii=False, indent=2))
     for skip in manifest.skipped:
         click.echo(f"skipped {skip['path']}: {skip['reason']}", err=True)
     click.echo(
@@ -86,7 +95,56 @@ def finish(manifest, out: Path, strict: bool) -> None:
         sys.exit(1)
 
 
-@click.group()
+def _errno(err: OSError) -> int | None:
+    import re
+
+    found = re.findall(r"\[errno (\d+)\]", str(err))  # pyarrow's "Error writing bytes ... [errno 28] ..."
+    return int(found[0]) if found else err.errno
+
+
+def one_line(err: BaseException) -> str:
+    """An I/O error (or the SQLite cache's) as one line: what failed, and on which file."""
+    if isinstance(err, OSError):
+        code = _errno(err)
+        what = os.strerror(code) if code else err.strerror or str(err) or type(err).__name__
+        return f"{what}: {err.filename}" if err.filename else what
+    return f"SQLite cache: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of a closed or full
+    stdout does not print a second error."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class Main(click.Group):
+    """The command group; every command's I/O failure (a full disk, a closed pipe, a file
+    that cannot be written) ends the run with one line on stderr and exit status 1, without
+    a traceback. Outputs are written through partial files, so none is left half written."""
+
+    def invoke(self, ctx):
+        import sqlite3
+
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()
+            return result
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise click.ClickException("the output was closed before everything was written (broken pipe)") from None
+        except OutputError as err:
+            raise click.ClickException(str(err)) from None
+        except (OSError, sqlite3.Error) as err:
+            _quiet_stdout()
+            full = isinstance(err, sqlite3.Error) or _errno(err) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT,
+                                                                     errno.EROFS, errno.EIO)
+            raise click.ClickException(f"cannot write the output: {one_line(err)}" if full else one_line(err)) from None
+
+
+@click.group(cls=Main)
 @click.version_option(package_name="govthemes")
 def main() -> None:
     """Clean AI-governance statements, split them into clauses and tag them with themes."""
@@ -115,7 +173,7 @@ def segment(paths, no_dedupe, out, strict, workers, cache, engine, scheduler, ma
     """Clean raw statements and split them into clauses, one row per clause."""
     from pipeline.process import SegmentJob
 
-    _check_format(out)
+    _check_output(out, paths)
     write_clauses(paths, out, strict, SegmentJob(deduplicate=not no_dedupe, workers=workers),
                   (max_bytes, text_field, id_field), cache, connect(engine, scheduler, workers))
 
@@ -123,34 +181,33 @@ def segment(paths, no_dedupe, out, strict, workers, cache, engine, scheduler, ma
 def write_clauses(paths, out: Path, strict: bool, job, read_args: tuple, cache: bool, client=None) -> None:
     """Run ``job`` over ``paths`` (on ``client``'s cluster if given) and stream its rows to ``out``.
 
-    The rows go to a temporary file renamed to ``out`` at the end, so a killed run never
-    leaves a partial ``out``; with ``cache``, documents already processed by the same code and
-    model (in an earlier or killed run) are read from ``<out>.cache.sqlite`` instead.
+    The rows go to a temporary file renamed to ``out`` at the end, so a killed or failed run
+    never leaves a partial ``out``; ``<out>.lock`` keeps a second run off the same output while
+    this one writes. With ``cache``, documents already processed by the same code and model
+    (in an earlier or killed run) are read from ``<out>.cache.sqlite`` instead.
     """
     from pipeline.io.cache import ResultCache
     from pipeline.process import CLAUSE_FIELDS, Manifest
 
     job.client = client
-    if cache:
-        model_print = job.model.card_.get("payload_sha256", "") if job.model is not None else ""
-        job.cache = ResultCache(out.with_name(out.name + ".cache.sqlite"), model_print)
-    manifest = Manifest()
-    rows = job.run(progress(iter_documents(paths, *read_args)), manifest)
-    columns = [*CLAUSE_FIELDS, "labels", "scores"] if job.model is not None else CLAUSE_FIELDS
-    partial = out.with_name(f".{out.stem}-partial{out.suffix}")
-    with RowWriter(partial, columns) as writer:
-        for batch in batched(rows, 2000):
-            writer.write(batch)
-    if out.is_dir():  # a partitioned output of an earlier run
-        import shutil
-
-        shutil.rmtree(out)
-    partial.replace(out)
-    if job.cache is not None:
-        job.cache.close()
-    if client is not None:
-        client.close()
-    finish(manifest, out, strict)
+    try:
+        with OutputLock(out):
+            if cache:
+                model_print = job.model.card_.get("payload_sha256", "") if job.model is not None else ""
+                job.cache = ResultCache(out.with_name(out.name + ".cache.sqlite"), model_print,
+                                        warn=lambda message: click.echo(f"warning: {message}", err=True))
+            manifest = Manifest()
+            rows = job.run(progress(iter_documents(paths, *read_args)), manifest)
+            columns = [*CLAUSE_FIELDS, "labels", "scores"] if job.model is not None else CLAUSE_FIELDS
+            with RowWriter(out, columns) as writer:
+                for batch in batched(rows, 2000):
+                    writer.write(batch)
+            finish(manifest, out, strict, writer.rows)
+    finally:
+        if job.cache is not None:
+            job.cache.close()
+        if client is not None:
+            client.close()
 
 
 @main.command()
@@ -173,8 +230,8 @@ def clean(paths, out, explain, max_bytes, text_field, id_field):
         for row in rows():
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    _check_format(Path(out))
-    with RowWriter(out) as writer:
+    _check_output(Path(out), paths)
+    with OutputLock(out), RowWriter(out) as writer:
         for batch in batched(rows(), 2000):
             writer.write(batch)
 
@@ -292,7 +349,7 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
     previous = B.previous_release(previous_tag, workdir) if compare else None
     if compare and previous is None:
         click.echo(f"(no git checkout of {previous_tag}: the previous release is left out)", err=True)
-    training = annotation_files(default_training())
+    training = annotation_files(default_training(allow_partial=True))
     codes = [("current", None)] + ([(previous_tag, previous)] if previous else [])
     runs: list[B.Run] = []
 
@@ -366,21 +423,33 @@ def annotation_files(paths) -> list[Path]:
     return out
 
 
-def default_training() -> list[Path]:
+def default_training(allow_partial: bool = False) -> list[Path]:
+    """The default training files that exist. A missing shared corpus stops the run (a model
+    trained without it would silently replace a good one) unless ``allow_partial``."""
     present = [p for p in DEFAULT_TRAINING if p.exists()]
     missing = [str(p) for p in DEFAULT_TRAINING if not p.exists()]
+    shared = [str(p) for p in DEFAULT_TRAINING if not p.exists() and config.shared_dir() in p.parents]
+    if shared and not allow_partial:
+        raise click.ClickException(
+            f"the shared corpora are missing ({', '.join(shared)}); set {config.SHARED_ENV} to the shared folder, "
+            "or pass --allow-partial (make ... ALLOW_PARTIAL=1) to use only what is present")
     if missing:
         click.echo(f"note: not found, left out: {', '.join(missing)}", err=True)
     return present
 
 
-def _load_dataset(data):
+allow_partial_option = click.option(
+    "--allow-partial", is_flag=True,
+    help="Without DATA: go on when the shared corpora are missing, with whatever training data is present.")
+
+
+def _load_dataset(data, allow_partial: bool = False):
+    files = annotation_files(data or default_training(allow_partial))
     import datasets
 
     from pipeline.annotate.records import AnnotationError, load_annotations
 
     datasets.disable_progress_bars()
-    files = annotation_files(data or default_training())
     try:
         return files, load_annotations(files)
     except AnnotationError as err:
@@ -412,8 +481,9 @@ def with_model_params(f):
               help="Run grouped cross-validation first and put the figures in the model card.")
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True,
               help="Processes fitting the themes (speed only: the model is the same up to rounding).")
+@allow_partial_option
 @with_model_params
-def train(data, out, name, evaluate, workers, C, cue_weight):
+def train(data, out, name, evaluate, workers, allow_partial, C, cue_weight):
     """Train the theme model on annotated clauses (default: the shared corpora + data/processed/annotations)."""
     import hashlib
 
@@ -429,7 +499,7 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
     )
     from pipeline.themes.model import ThemeClassifier, compact
 
-    files, dataset = _load_dataset(data)
+    files, dataset = _load_dataset(data, allow_partial)
     columns = dataset.select_columns(["text", "labels", "lang", "doc_id", "source"]).to_dict()  # plain lists, read once
     texts, labels, sources = columns["text"], columns["labels"], columns["source"]
     Y = label_matrix(labels)
@@ -474,8 +544,9 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
 @click.option("--learning-curve", "curve_lang", metavar="LANG", default=None,
               help="Also score the model trained on 25, 50 and 75 %% of the training documents in LANG "
                    "(e.g. zh), on the same folds: what more annotations in that language would buy.")
+@allow_partial_option
 @with_model_params
-def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
+def evaluate(data, folds, as_json, previous, seed, curve_lang, allow_partial, C, cue_weight):
     """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC."""
     from pipeline.annotate.records import label_matrix
     from pipeline.io.store import ModelError, read_card
@@ -489,7 +560,7 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
     )
     from pipeline.themes.model import ThemeClassifier
 
-    _, dataset = _load_dataset(data)
+    _, dataset = _load_dataset(data, allow_partial)
     params = {"C": C, "cue_weight": cue_weight}
     systems = default_systems(**params)
     if previous:
@@ -528,17 +599,35 @@ def _load(model_path):
 @click.option("--text-field", default="text", show_default=True)
 @model_option
 def classify(source, out, text_field, model_path):
-    """Tag every row of a .jsonl/.csv/.parquet table: adds `labels` and `scores`, keeps every field."""
-    from pipeline.themes.classify import classify_table
+    """Tag every row of a .jsonl/.csv/.parquet table: adds `labels` and `scores`, keeps every field.
 
-    _check_format(out)
+    A row that cannot be tagged (not a JSON object, wrong CSV field count, a text that is
+    missing, null or not a string) is left out and listed with its reason in OUT.manifest.json;
+    exit status 2 when no row at all could be tagged.
+    """
+    from pipeline.io.read import iter_table
+    from pipeline.themes.classify import tag_rows
+
+    _check_output(out, [source])
     model = _load(model_path)
-    with RowWriter(out) as writer:
+    skipped: list[Skipped] = []
+    with OutputLock(out), RowWriter(out) as writer:
         try:
-            count = classify_table(model, source, writer, text_field)
+            for rows, bad in iter_table(source, text_field):
+                writer.write(tag_rows(model, rows, text_field))
+                skipped.extend(bad)
         except ValueError as err:
             raise click.ClickException(str(err)) from None
-    click.echo(f"{count} rows -> {out}", err=True)
+    data = {"output": str(out), "rows": writer.rows, "skipped": [{"path": s.path, "reason": s.reason} for s in skipped]}
+    replace_file(manifest_path(out), json.dumps(data, ensure_ascii=False, indent=2))
+    for skip in skipped[:20]:
+        click.echo(f"skipped {skip.path}: {skip.reason}", err=True)
+    if len(skipped) > 20:
+        click.echo(f"... and {len(skipped) - 20} more skipped rows", err=True)
+    click.echo(f"{writer.rows} rows -> {out}; {len(skipped)} skipped (manifest: {manifest_path(out)})", err=True)
+    if writer.rows == 0 and skipped:
+        click.echo("error: no row could be tagged", err=True)
+        sys.exit(2)
 
 
 @main.command()
@@ -549,7 +638,7 @@ def label(paths, model_path, out, strict, workers, cache, engine, scheduler, max
     """Segment raw statements and tag every clause with themes: the main job."""
     from pipeline.process import SegmentJob
 
-    _check_format(out)
+    _check_output(out, paths)
     model = _load(model_path)
     write_clauses(paths, out, strict, SegmentJob(workers=workers, model=model), (max_bytes, text_field, id_field),
                   cache, connect(engine, scheduler, workers))
@@ -738,6 +827,17 @@ def _check_format(out: Path) -> None:
         format_of(out)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="-o/--output") from None
+
+
+def _check_output(out: Path, inputs) -> None:
+    """A usable output format, and an output that cannot overwrite or be read back as an input."""
+    _check_format(out)
+    try:
+        check_output(out, inputs)
+    except OutputError as err:
+        refused = click.ClickException(str(err))
+        refused.exit_code = 2  # a usage error: nothing was read or written
+        raise refused from None
 
 
 if __name__ == "__main__":

@@ -25,6 +25,24 @@ CLAUSE_FIELDS = (
     *ATTRIBUTION_FIELDS, "truncated", "seen_in",
 )
 _KEY_DROP = re.compile(r"[\W_]+")
+#: Passages longer than this are segmented in pieces (cut at a line break where there is one):
+#: spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters), and smaller pieces keep
+#: its memory flat.
+PIECE_CHARS = 100_000
+
+
+def pieces(text: str, limit: int = PIECE_CHARS) -> list[int]:
+    """Start offsets of the pieces ``text`` is cut into, each at most ``limit`` characters:
+    at the last line break of a piece's second half, else at its last space, else at ``limit``."""
+    starts = [0]
+    while len(text) - starts[-1] > limit:
+        start = starts[-1]
+        floor = start + limit // 2
+        cut = text.rfind("\n", floor, start + limit)
+        if cut <= floor:
+            cut = max(text.rfind(" ", floor, start + limit), text.rfind("\u3002", floor, start + limit) + 1)
+        starts.append(cut if cut > floor else start + limit)
+    return starts
 
 
 def passage_key(text: str) -> int:
@@ -95,7 +113,7 @@ class Manifest:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Kept:
     doc_id: str
     index: int
@@ -274,7 +292,7 @@ def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocu
     first: dict[tuple[str, str], int] = {}
     for p in passages:
         first.setdefault((p.text, p.lang), len(first))
-    segmented = segmenter.segment([text for text, _ in first], [lang for _, lang in first])
+    segmented = _segment_in_pieces(segmenter, list(first))
     handed_out: set[int] = set()
     out = []
     for (doc_id, ps), document in zip(cleaned, documents, strict=True):
@@ -295,6 +313,26 @@ def process_documents(cleaner: Cleaner, segmenter: Segmenter, docs: list[RawDocu
         tagged = dict(zip(texts, tag_rows(model, [{"text": t} for t in texts]), strict=True))
         for clause in clauses:
             clause.labels, clause.scores = tagged[clause.text]["labels"], tagged[clause.text]["scores"]
+    return out
+
+
+def _segment_in_pieces(segmenter: Segmenter, passages: list[tuple[str, str]]) -> list[list]:
+    """The clauses of each ``(text, lang)``; long texts go to the segmenter in :func:`pieces`,
+    and their clauses come back with offsets into the whole text."""
+    texts, langs, owner, shift = [], [], [], []
+    for i, (text, lang) in enumerate(passages):
+        starts = pieces(text)
+        for start, end in zip(starts, [*starts[1:], len(text)]):  # noqa: B905 (same length)
+            texts.append(text[start:end])
+            langs.append(lang)
+            owner.append(i)
+            shift.append(start)
+    out: list[list] = [[] for _ in passages]
+    for i, start, clauses in zip(owner, shift, segmenter.segment(texts, langs), strict=True):
+        for clause in clauses:
+            clause.start += start
+            clause.end += start
+        out[i].extend(clauses)
     return out
 
 

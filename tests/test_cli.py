@@ -51,8 +51,9 @@ def test_a_bad_file_is_reported_and_the_batch_goes_on(tmp_path):
 
 
 def test_nothing_readable_is_an_error(tmp_path):
-    (tmp_path / "empty.txt").write_bytes(b"")
-    result = run("segment", tmp_path, "-o", tmp_path / "out.csv")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    result = run("segment", tmp_path / "in", "-o", tmp_path / "out.csv")
     assert result.exit_code == 2
     assert "nothing could be read" in result.output
 

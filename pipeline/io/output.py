@@ -2,13 +2,19 @@
 
 :class:`RowWriter` takes rows in batches and streams them to disk, so a run never holds its
 whole output in memory. List and dict fields stay native in JSON Lines and Parquet; in CSV
-they are written as JSON text.
+they are written as JSON text. The rows go to a hidden partial file that replaces the output
+only when all were written: a run that fails or is killed leaves the earlier output (or none),
+never a partial one. :func:`check_output` refuses outputs that would hurt the inputs, and
+:class:`OutputLock` keeps two runs from writing the same output at once.
 """
 
 from __future__ import annotations
 
 import csv
+import glob
 import json
+import os
+import shutil
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -25,6 +31,98 @@ def format_of(path: str | Path) -> str:
     if suffix not in FORMATS:
         raise ValueError(f"{path}: unknown output format '{suffix}' (use .jsonl, .csv or .parquet)")
     return FORMATS[suffix]
+
+
+class OutputError(Exception):
+    """An output that cannot be written safely; the message says why, in one line."""
+
+
+def check_output(out: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Raise :class:`OutputError` when writing ``out`` could hurt an input: ``out`` is an input,
+    lies inside an input folder (the next run would read it back as input), or is a folder
+    that holds an input; or ``out`` exists and is neither a regular file nor a folder (a
+    device such as ``/dev/full``: outputs are files renamed into place)."""
+    target = Path(out).resolve()
+    for given in inputs:
+        source = Path(given).resolve()
+        if target == source:
+            raise OutputError(f"output {out} is an input; write the output elsewhere")
+        if source in target.parents:
+            raise OutputError(f"output {out} is inside the input folder {given}: the next run would read it "
+                              "as input; write it elsewhere")
+        if target in source.parents:
+            raise OutputError(f"output {out} is a folder that holds the input {given}; write it elsewhere")
+    if os.path.lexists(out) and not (target.is_file() or target.is_dir()):
+        raise OutputError(f"output {out} is not a regular file or folder; give a file name")
+
+
+class OutputLock:
+    """``OUT.lock``, holding the pid of the run writing ``OUT``; use as a context manager.
+
+    A second run on the same output stops with :class:`OutputError` naming the holder; a lock
+    left by a process that is gone (killed) is taken over, and the partial files such a run
+    left behind are removed.
+    """
+
+    def __init__(self, out: str | Path):
+        self.path = Path(out).with_name(Path(out).name + ".lock")
+        self.held = False
+
+    def __enter__(self) -> OutputLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = _holder(self.path)
+                if holder is not None and _alive(holder):
+                    raise OutputError(f"{self.path.with_suffix('')} is being written by another run (pid {holder}, "
+                                      f"lock {self.path}); wait for it to finish") from None
+                self.path.unlink(missing_ok=True)  # stale: its process is gone
+                continue
+            with os.fdopen(fd, "w") as f:
+                f.write(f"{os.getpid()}\n")
+            self.held = True
+            out = self.path.with_suffix("")
+            for stale in out.parent.glob(f".{glob.escape(out.name)}.*.partial"):  # of killed runs
+                RowWriter._remove(stale)
+            return self
+        raise OutputError(f"could not take the lock {self.path}; another run is starting on the same output")
+
+    def __exit__(self, *exc) -> None:
+        if self.held and _holder(self.path) == os.getpid():
+            self.path.unlink(missing_ok=True)
+        self.held = False
+
+
+def _holder(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():  # a lock file left by an earlier process that had this pid
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def replace_file(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a hidden file renamed into place (never half written)."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -44,6 +142,7 @@ class RowWriter:
     def __init__(self, path: str | Path, columns: Iterable[str] | None = None):
         self.path = Path(path)
         self.format = format_of(self.path)
+        self.partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
         self.columns = list(columns) if columns else None
         self.rows = 0
         self._file = None
@@ -53,13 +152,12 @@ class RowWriter:
 
     def __enter__(self) -> RowWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._remove(self.partial)
         if self.format == "partitioned":
-            self.path.mkdir(exist_ok=True)
-            for old in self.path.glob("part-*.parquet"):
-                old.unlink()
+            self.partial.mkdir()
             self._parts = 0
         elif self.format != "parquet":
-            self._file = open(self.path, "w", encoding="utf-8", newline="")
+            self._file = open(self.partial, "w", encoding="utf-8", newline="")
         return self
 
     def write(self, batch: list[dict]) -> None:
@@ -86,27 +184,58 @@ class RowWriter:
                 self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema])
             table = pa.table(columns, schema=self._schema)
             if self.format == "partitioned":
-                pq.write_table(table, self.path / f"part-{self._parts:05d}.parquet")
+                pq.write_table(table, self.partial / f"part-{self._parts:05d}.parquet")
                 self._parts += 1
             else:
                 if self._parquet is None:
-                    self._parquet = pq.ParquetWriter(self.path, self._schema)
+                    self._parquet = pq.ParquetWriter(self.partial, self._schema)
                 self._parquet.write_table(table)
 
-    def __exit__(self, *exc) -> None:
-        if self._parquet is not None:
-            self._parquet.close()
-        elif self.format == "partitioned":
-            pass  # a folder with no parts: nothing was written
-        elif self.format == "parquet":  # no rows: still leave a valid, empty file
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+    def __exit__(self, exc_type, *exc) -> None:
+        """Finish the partial file and put it in place; on an error, remove it and keep the old output."""
+        try:
+            self._close(failed=exc_type is not None)
+        except BaseException:
+            self._remove(self.partial)
+            raise
+        if exc_type is not None:
+            self._remove(self.partial)
+            return
+        try:
+            if self.path.is_dir() and not self.path.is_symlink():  # a partitioned output of an earlier run
+                shutil.rmtree(self.path)
+            self.partial.replace(self.path)
+        finally:
+            self._remove(self.partial)
 
-            pq.write_table(pa.table({k: pa.array([], pa.string()) for k in (self.columns or ["text"])}), self.path)
-        if self._file is not None:
-            if self.format == "csv" and self._csv is None and self.columns:
-                csv.DictWriter(self._file, fieldnames=self.columns).writeheader()
-            self._file.close()
+    def _close(self, failed: bool) -> None:
+        file, self._file = self._file, None
+        parquet, self._parquet = self._parquet, None
+        try:
+            if parquet is not None:
+                parquet.close()
+            elif self.format == "parquet" and not failed:  # no rows: still leave a valid, empty file
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                empty = pa.table({k: pa.array([], pa.string()) for k in (self.columns or ["text"])})
+                pq.write_table(empty, self.partial)
+            if file is not None and self.format == "csv" and self._csv is None and self.columns and not failed:
+                csv.DictWriter(file, fieldnames=self.columns).writeheader()
+        finally:
+            if file is not None:
+                try:
+                    file.close()
+                except OSError:
+                    if not failed:
+                        raise
+
+    @staticmethod
+    def _remove(path: Path) -> None:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _csv_value(value):

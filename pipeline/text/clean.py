@@ -41,7 +41,7 @@ JOINING_LEAD_IN = re.compile(r"(\b(following|follows|on|are|include|includes)|å‘
 CJK_CHAR = P.CJK_CHAR
 
 
-@dataclass
+@dataclass(slots=True)
 class Removal:
     """A span the cleaner removed from a line (1-based ``line``), and why."""
 
@@ -52,7 +52,7 @@ class Removal:
     detail: str = ""  # for the line model's decisions: its score and strongest features
 
 
-@dataclass
+@dataclass(slots=True)
 class Passage:
     """A run of content lines: its text, heading, attribution and where it was on the page."""
 
@@ -72,7 +72,7 @@ class CleanedDocument:
     removals: list[Removal] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     number: int
     text: str

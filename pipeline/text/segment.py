@@ -351,7 +351,7 @@ def make_nlp(lang: str, sentence_splitter: str = "govthemes_sentence_ends") -> L
     return nlp
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     """A clause: its exact text and ``[start, end)`` character offsets in its passage."""
 
