@@ -33,7 +33,7 @@ train: $(STAMP)
 ## settings on the clauses it knew, with the change per theme.
 evaluate: $(STAMP)
 	$(BIN)/govthemes evaluate --json $(PROCESSED)/evaluation.json \
-	  $(if $(wildcard $(MODEL)/previous.joblib),--previous $(MODEL)/previous.joblib)
+	  $(if $(wildcard $(MODEL)/previous.json),--previous $(MODEL)/previous.json)
 
 report: $(STAMP)
 	$(BIN)/govthemes report $(PROCESSED)/clauses.parquet -o $(PROCESSED)/report.html --model $(MODEL)

@@ -416,11 +416,12 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
                               "targets": against_targets(report)}
     groups = [document_group(d) for d in columns["doc_id"]]
     model = compact(ThemeClassifier(C=C, cue_weight=cue_weight, n_jobs=workers).fit(texts, Y, groups))
-    current = Path(out) / "model.joblib"
-    if current.exists():  # keep one generation, for `govthemes evaluate --previous`
-        current.replace(Path(out) / "previous.joblib")
+    current = Path(out) / "model.json"
+    if current.exists():  # keep the card of one generation, for `govthemes evaluate --previous`
+        current.replace(Path(out) / "previous.json")
     path = save_model(model, out, card)
-    click.echo(f"model: {path} ({path.stat().st_size / 1e6:.1f} MB), trained on {len(texts)} clauses", err=True)
+    size = sum(p.stat().st_size for p in (path, path.with_name("model.npz")))
+    click.echo(f"model: {path} and model.npz ({size / 1e6:.1f} MB), trained on {len(texts)} clauses", err=True)
 
 
 @main.command()
@@ -428,7 +429,7 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
 @click.option("--folds", default=5, show_default=True)
 @click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the report as JSON here.")
 @click.option("--previous", type=click.Path(path_type=Path), default=None,
-              help="A model file (models/default/previous.joblib after `make train`): also cross-validate its "
+              help="A model card (models/default/previous.json after `make train`): also cross-validate its "
                    "settings on the clauses it was trained on, on the same folds, and show the change per theme.")
 @click.option("--seed", type=int, default=None,
               help="Shuffle the grouped folds with this seed (default: scikit-learn's balanced, unshuffled "
@@ -475,13 +476,20 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
 
 
 def _load(model_path):
-    from pipeline.io.store import ModelError, load_model
+    import warnings
+
+    from pipeline.io.store import ModelError, TaxonomyWarning, load_model
     from pipeline.themes.classify import DEFAULT_MODEL
 
     try:
-        return load_model(model_path or DEFAULT_MODEL)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TaxonomyWarning)
+            model = load_model(model_path or DEFAULT_MODEL)
     except ModelError as err:
         raise click.ClickException(str(err)) from None
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
+    return model
 
 
 @main.command()
@@ -546,7 +554,6 @@ def report(clauses, out, model_path):
 
     try:
         card = read_card(model_path or DEFAULT_MODEL)
-        card.pop("_payload", None)
     except ModelError:
         card = None
     try:

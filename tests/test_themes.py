@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 
 import joblib
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from pipeline.annotate.records import AnnotationError, label_matrix, load_annotations
 from pipeline.cli import main
 from pipeline.io.output import read_rows
-from pipeline.io.store import ModelError, load_model, read_card, save_model
+from pipeline.io.store import ModelError, TaxonomyWarning, load_model, read_card, save_model
 from pipeline.measure.evaluate import (
     CueTermMatcher,
     FewerClauses,
@@ -129,29 +130,93 @@ def test_explain_names_the_terms_that_pushed_a_theme_up(seed_model):
     assert all(weight > 0 for _, weight in privacy["terms"])
 
 
-def test_model_files_carry_their_card_and_refuse_other_versions_or_corruption(seed_model, tmp_path):
+def test_model_files_are_json_and_npz_carry_their_card_and_refuse_corruption(seed_model, tmp_path):
     path = save_model(seed_model, tmp_path / "m", {"name": "test"})
-    card = read_card(path)
-    assert card["themes"] == THEMES and set(card["thresholds"]) == set(THEMES)
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["MODEL_CARD.md", "model.json", "model.npz"]
+    card = read_card(tmp_path / "m")
+    assert card["themes"] == THEMES and set(card["thresholds"]) == set(THEMES) and "model" not in card
+    assert card["taxonomy_version"] == load_taxonomy().version
     loaded = load_model(tmp_path / "m")
-    text = ["Protect personal data."]
-    assert np.allclose(loaded.predict_scores(text), seed_model.predict_scores(text))
+    text = ["Protect personal data.", "各国应尊重主权。"]
+    assert np.array_equal(loaded.predict_proba(text), seed_model.predict_proba(text))
+    assert loaded.get_params() == seed_model.get_params() | {"taxonomy": loaded.taxonomy}
+    with np.load(tmp_path / "m" / "model.npz", allow_pickle=False) as arrays:  # numbers and strings only
+        assert all(arrays[name].dtype != object for name in arrays.files)
 
-    data = joblib.load(path)
-    data["card"]["libraries"]["scikit-learn"] = "0.24.2"
-    joblib.dump(data, tmp_path / "old.joblib")
-    with pytest.raises(ModelError, match=r"other library versions: scikit-learn 0\.24\.2"):
-        load_model(tmp_path / "old.joblib")
+    data = json.loads(path.read_text("utf-8"))
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "model.json").write_text(json.dumps({**data, "format": "govthemes-model/3"}), "utf-8")
+    with pytest.raises(ModelError, match=r"format govthemes-model/3.*retrain"):
+        load_model(tmp_path / "old")
 
-    data = joblib.load(path)
-    data["payload"] = data["payload"][:-10] + b"0123456789"
-    joblib.dump(data, tmp_path / "bad.joblib")
+    arrays = bytearray((tmp_path / "m" / "model.npz").read_bytes())
+    arrays[-100] ^= 0xFF
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "model.json").write_bytes(path.read_bytes())
+    (tmp_path / "bad" / "model.npz").write_bytes(bytes(arrays))
     with pytest.raises(ModelError, match="checksum mismatch"):
-        load_model(tmp_path / "bad.joblib")
+        load_model(tmp_path / "bad")
 
-    (tmp_path / "cut.joblib").write_bytes(path.read_bytes()[:2000])
+    (tmp_path / "cut").mkdir()
+    (tmp_path / "cut" / "model.json").write_bytes(path.read_bytes()[:2000])
     with pytest.raises(ModelError, match="corrupted"):
-        load_model(tmp_path / "cut.joblib")
+        load_model(tmp_path / "cut")
+
+
+class _Payload:
+    """What a hostile model file carries: unpickling it creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_pickled_model_file_is_refused_unopened_and_its_payload_never_runs(tmp_path):
+    live = tmp_path / "live-marker"
+    pickle.loads(pickle.dumps(_Payload(live)))  # the payload does run when a file is unpickled
+    assert live.exists()
+
+    marker = tmp_path / "marker"
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    card = {"format": "govthemes-model/3", "themes": THEMES}
+    joblib.dump({"card": card, "payload": _Payload(marker)}, folder / "model.joblib")
+    for target in (folder, folder / "model.joblib"):
+        for load in (load_model, read_card):
+            with pytest.raises(ModelError, match=r"old format \(a pickle.*govthemes train"):
+                load(target)
+    (tmp_path / "in.jsonl").write_text('{"text": "Protect personal data."}\n', encoding="utf-8")
+    for args in (["classify", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "o.jsonl")],
+                 ["label", str(RAW), "-o", str(tmp_path / "l.jsonl"), "--workers", "1"],
+                 ["explain", "Protect personal data."]):
+        result = CliRunner().invoke(main, [*args, "--model", str(folder)])
+        assert result.exit_code == 1 and "old format" in result.output, result.output
+    assert not marker.exists()
+
+
+def test_a_model_keeps_the_cue_terms_and_taxonomy_it_was_trained_with(tmp_path):
+    from dataclasses import replace
+
+    package = load_taxonomy()
+    edited = replace(package, version="test-edited", themes=tuple(
+        replace(t, cues_en=(*t.cues_en, "zorblax")) if t.id == "privacy" else t for t in package.themes))
+    ds = load_annotations([SEEDS])
+    model = ThemeClassifier(threshold_folds=0, taxonomy=edited).fit(ds["text"], label_matrix(ds["labels"]))
+    save_model(model, tmp_path / "m", {"name": "edited"})
+    with pytest.warns(TaxonomyWarning, match=r"taxonomy version test-edited, the package's is"):
+        loaded = load_model(tmp_path / "m")
+    cues = dict(loaded.features_.transformer_list)["cues"]
+    assert cues.counts(["zorblax"])[0][THEMES.index("privacy")] == 1  # its own cue terms, not themes.json's
+    assert "zorblax" not in package["privacy"].cues_en
+    assert np.array_equal(loaded.predict_proba(["zorblax"]), model.predict_proba(["zorblax"]))
+
+    fewer = replace(package, themes=package.themes[:-1])
+    model = ThemeClassifier(threshold_folds=0, taxonomy=fewer).fit(ds["text"], label_matrix(ds["labels"])[:, :-1])
+    save_model(model, tmp_path / "fewer", {"name": "fewer"})
+    with pytest.raises(ModelError, match=r"made for the themes of taxonomy .* but this taxonomy"):
+        load_model(tmp_path / "fewer")
 
 
 def test_classify_keeps_every_row_and_field_and_label_tags_clauses(seed_model, tmp_path):
@@ -183,7 +248,7 @@ def test_classify_keeps_every_row_and_field_and_label_tags_clauses(seed_model, t
 def test_classify_refuses_a_model_it_cannot_trust(tmp_path):
     (tmp_path / "in.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
     (tmp_path / "m").mkdir()
-    (tmp_path / "m" / "model.joblib").write_bytes(b"not a model")
+    (tmp_path / "m" / "model.json").write_bytes(b"not a model")
     result = CliRunner().invoke(main, ["classify", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "o.jsonl"),
                                        "--model", str(tmp_path / "m")])
     assert result.exit_code == 1 and "corrupted" in result.output
@@ -288,3 +353,4 @@ def test_evaluate_command_shuffles_folds_and_draws_a_learning_curve(tmp_path):
 
     wrong = CliRunner().invoke(main, ["evaluate", str(SEEDS), "--learning-curve", "fr"])
     assert wrong.exit_code == 2 and "no clauses in language 'fr'" in wrong.output
+

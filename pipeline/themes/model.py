@@ -1,37 +1,43 @@
 """The theme classifier: TF-IDF features and one linear model per theme (ANNOTATION.md §3).
 
 :class:`ThemeClassifier` is a scikit-learn estimator. ``fit(texts, Y)`` learns, for each of
-the 14 themes, a class-weighted logistic regression on
+the themes of its taxonomy, a class-weighted logistic regression on
 
 * word uni- and bigrams (TF-IDF; English words, numbers),
 * character 1-3-grams within words (TF-IDF; this is what reads Chinese, which has no spaces),
-* cue-term counts: for each theme, how many of its English and Chinese cue terms from
-  ``themes.json`` the clause holds (the features that carry across languages),
+* cue-term counts: for each theme, how many of its English and Chinese cue terms the clause
+  holds (the features that carry across languages),
 
 then sets a decision threshold per theme from out-of-fold scores of an inner, grouped
-cross-validation (the threshold that maximises that theme's F1). ``predict_scores`` gives
+cross-validation (the threshold that maximises that theme's F1). ``predict_proba`` gives
 scores in [0, 1]; ``predict`` applies the thresholds; ``explain`` names the features that
 pushed each theme up.
+
+A fitted classifier is plain data: :meth:`ThemeClassifier.get_state` gives its parameters,
+its taxonomy (cue terms included) and its arrays, and :meth:`ThemeClassifier.from_state`
+rebuilds it from them (``pipeline.io.store`` writes them as JSON and ``.npz``, never as a pickle).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
+import scipy.sparse as sp
+from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+from sklearn.utils.validation import check_is_fitted
 
 from pipeline.themes.features import CharNgramTfidf, CueTermCounts, FoldedUnion, WordNgramTfidf
-from pipeline.themes.taxonomy import load_taxonomy
+from pipeline.themes.taxonomy import Taxonomy, load_taxonomy
 
 
-def make_features(cue_weight: float = 1.0, min_df: int = 2) -> FoldedUnion:
-    """The feature union: word TF-IDF, character TF-IDF and cue-term counts (``pipeline.themes.features``),
-    all of the folded text (folded once)."""
+def make_features(cue_weight: float = 1.0, min_df: int = 2, taxonomy: Taxonomy | None = None) -> FoldedUnion:
+    """The feature union: word TF-IDF, character TF-IDF and cue-term counts of ``taxonomy``
+    (``pipeline.themes.features``), all of the folded text (folded once)."""
     parts = [("words", WordNgramTfidf(min_df=min_df, folded=True)), ("chars", CharNgramTfidf(min_df=min_df, folded=True))]
     if cue_weight:
-        parts.append(("cues", CueTermCounts(weight=cue_weight, folded=True)))
+        parts.append(("cues", CueTermCounts(taxonomy=taxonomy, weight=cue_weight, folded=True)))
     return FoldedUnion(parts)
 
 
@@ -48,31 +54,71 @@ def best_threshold(y: np.ndarray, scores: np.ndarray, default: float = 0.5) -> f
     return float(np.clip((ranked[best] + below) / 2, 0.05, 0.95))
 
 
+def check_texts(X, name: str = "X") -> list[str]:
+    """``X`` as a list of strings; a clear ``ValueError`` for a single string or a non-text item."""
+    if isinstance(X, (str, bytes)):
+        raise ValueError(f"{name} must be a list of texts, not a single string (wrap one text in a list: [text])")
+    if sp.issparse(X) or (isinstance(X, np.ndarray) and X.ndim != 1):
+        raise ValueError(f"{name} must be a one-dimensional list of texts, not an array of shape {np.shape(X)}")
+    try:
+        texts = list(X)
+    except TypeError:
+        raise ValueError(f"{name} must be a list of texts, not {type(X).__name__}") from None
+    bad = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
+    if bad is not None:
+        raise ValueError(f"{name}[{bad}] is {type(texts[bad]).__name__}, not a text (str)")
+    return texts
+
+
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label theme classifier (see the module docstring).
 
     Parameters: ``C`` (inverse regularisation of the logistic regressions), ``cue_weight``
-    (scale of the cue-term features; 0 leaves them out), ``threshold_folds`` (inner folds that
-    tune the thresholds; 0 or 1 keeps 0.5 for every theme), ``solver`` (of scikit-learn's
-    ``LogisticRegression``), ``n_jobs`` (processes fitting the themes: speed only, the model is
-    the same), ``random_state``.
+    (scale of the cue-term features; 0 leaves them out), ``min_df`` (documents an n-gram must
+    occur in to be a feature), ``threshold_folds`` (inner folds that tune the thresholds; 0 or
+    1 keeps 0.5 for every theme), ``solver`` (of scikit-learn's ``LogisticRegression``),
+    ``taxonomy`` (a :class:`~pipeline.themes.taxonomy.Taxonomy`: the themes and their cue
+    terms; None: the package's ``themes.json``), ``n_jobs`` (processes fitting the themes:
+    speed only, the model is the same), ``random_state``.
 
-    Fitted: ``features_`` (the feature union), ``coef_`` (one row of weights per theme),
-    ``intercept_``, ``constant_`` (the score of a theme whose training clauses were all
-    positive or all negative, NaN for the others) and ``thresholds_``.
+    Fitted: ``classes_`` (the theme ids, the columns of ``Y`` and of every output),
+    ``taxonomy_`` (the taxonomy it was fitted with: its cue terms are the model's, whatever
+    ``themes.json`` says later), ``features_`` (the feature union), ``coef_`` (one row of
+    weights per theme), ``intercept_``, ``constant_`` (the score of a theme whose training
+    clauses were all positive or all negative, NaN for the others) and ``thresholds_``.
     """
 
-    def __init__(self, C: float = 10.0, cue_weight: float = 1.0, threshold_folds: int = 3,
-                 solver: str = "newton-cg", n_jobs: int | None = None, random_state: int = 0):
+    def __init__(self, C: float = 10.0, cue_weight: float = 1.0, min_df: int = 2, threshold_folds: int = 3,
+                 solver: str = "newton-cg", taxonomy: Taxonomy | None = None, n_jobs: int | None = None,
+                 random_state: int = 0):
         self.C = C
-        self.solver = solver
-        self.n_jobs = n_jobs
         self.cue_weight = cue_weight
+        self.min_df = min_df
         self.threshold_folds = threshold_folds
+        self.solver = solver
+        self.taxonomy = taxonomy
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_label = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        tags.target_tags.two_d_labels = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    @property
+    def themes_(self) -> list[str]:
+        """The theme ids, as a list (``classes_``)."""
+        check_is_fitted(self)
+        return list(self.classes_)
+
     # -- fitting -------------------------------------------------------------------------
-    def _fit_rounds(self, texts, Y, rounds, min_df):
+    def _fit_rounds(self, texts, Y, rounds, taxonomy):
         """Fit features and the per-theme regressions of every ``(train, test)`` round; return,
         per round, ``(features, (coef, intercept, constant), X_test)``.
 
@@ -83,7 +129,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         from joblib import Parallel, delayed
 
         with Parallel(n_jobs=self.n_jobs) as parallel:
-            featurised = parallel(delayed(_featurise)(self.cue_weight, min_df, [texts[i] for i in train],
+            featurised = parallel(delayed(_featurise)(self.cue_weight, self.min_df, taxonomy,
+                                                      [texts[i] for i in train],
                                                       None if test is None else [texts[i] for i in test])
                                   for train, test in rounds)
             tasks = [(r, k) for r in range(len(rounds)) for k in range(Y.shape[1])]
@@ -104,27 +151,34 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         scores[:, fixed] = constant[fixed]
         return scores
 
-    def fit(self, texts, Y, groups=None):
-        """Fit on clause texts and a 0/1 matrix ``Y`` (one column per theme, in
-        ``themes_`` order); ``groups`` (document ids) keep a document on one side of the
-        inner folds that tune the thresholds."""
-        texts = list(texts)
-        Y = np.asarray(Y, dtype=int)
+    def fit(self, X, Y, groups=None):
+        """Fit on clause texts ``X`` and a 0/1 matrix ``Y`` (one row per text, one column per
+        theme of the taxonomy, in its order: ``classes_``); ``groups`` (document ids) keep a
+        document on one side of the inner folds that tune the thresholds."""
+        texts = check_texts(X)
+        taxonomy = self.taxonomy if self.taxonomy is not None else load_taxonomy()
+        themes = taxonomy.ids
+        Y = Y.toarray() if sp.issparse(Y) else np.asarray(Y)
         if not texts:
             raise ValueError("no clauses to train on")
-        self.themes_ = load_taxonomy().ids
-        # terms seen once are kept when there is little data (else nothing may be left)
-        min_df = 2 if len(texts) >= 200 else 1
-        if Y.shape[1] != len(self.themes_):
-            raise ValueError(f"Y has {Y.shape[1]} columns; expected one per theme ({len(self.themes_)})")
-        self.thresholds_ = np.full(len(self.themes_), 0.5)
+        if Y.ndim != 2 or Y.shape != (len(texts), len(themes)):
+            raise ValueError(f"Y must be a 0/1 matrix of shape (texts, themes) = ({len(texts)}, {len(themes)}), "
+                             f"one column per theme in the order {themes}; got shape {Y.shape}")
+        if not np.isin(Y, (0, 1)).all():
+            raise ValueError("Y must hold only 0 and 1 (one indicator column per theme)")
+        Y = Y.astype(int)
+        if groups is not None and len(groups) != len(texts):
+            raise ValueError(f"groups has {len(groups)} entries for {len(texts)} texts")
+        self.classes_ = np.array(themes, dtype=object)
+        self.taxonomy_ = taxonomy
+        self.thresholds_ = np.full(len(themes), 0.5)
         everything = np.arange(len(texts))
         rounds = [(everything, None)]
         folds = min(self.threshold_folds, len(set(groups)) if groups is not None else len(texts))
         if folds >= 2:  # the inner folds give out-of-fold scores for the thresholds
             groups = list(groups) if groups is not None else list(range(len(texts)))
             rounds += list(GroupKFold(folds).split(texts, Y, groups))
-        (self.features_, linear, _), *inner = self._fit_rounds(texts, Y, rounds, min_df)
+        (self.features_, linear, _), *inner = self._fit_rounds(texts, Y, rounds, taxonomy)
         self.coef_, self.intercept_, self.constant_ = linear
         if inner:
             oof = np.zeros(Y.shape)
@@ -134,22 +188,37 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     # -- using ---------------------------------------------------------------------------
-    def predict_scores(self, texts) -> np.ndarray:
-        """Scores in [0, 1], one column per theme."""
-        return self._scores((self.coef_, self.intercept_, self.constant_), self.features_.transform(list(texts)))
+    def predict_proba(self, X) -> np.ndarray:
+        """Scores in [0, 1]: one row per text, one column per theme (``classes_``)."""
+        check_is_fitted(self)
+        return self._scores((self.coef_, self.intercept_, self.constant_), self.features_.transform(check_texts(X)))
 
-    def predict(self, texts, thresholds=None) -> np.ndarray:
-        """0/1 matrix: a theme is given when its score reaches its threshold."""
+    def predict_scores(self, X) -> np.ndarray:
+        """:meth:`predict_proba` (the name the package's own callers use)."""
+        return self.predict_proba(X)
+
+    def decision_function(self, X) -> np.ndarray:
+        """Per text and theme, how far the score is above its threshold, in log-odds: a theme
+        is given where this is >= 0 (what :meth:`predict` gives)."""
+        eps = 1e-12
+        scores = np.clip(self.predict_proba(X), eps, 1 - eps)
+        return logit(scores) - logit(np.clip(self.thresholds_, eps, 1 - eps))
+
+    def predict(self, X, thresholds=None) -> np.ndarray:
+        """0/1 matrix, one column per theme: a theme is given when its score reaches its
+        threshold (``thresholds_``, or the ``thresholds`` given)."""
+        scores = self.predict_proba(X)
         thresholds = self.thresholds_ if thresholds is None else np.asarray(thresholds)
-        return (self.predict_scores(texts) >= thresholds).astype(int)
+        return (scores >= thresholds).astype(int)
 
     def explain(self, text: str, top: int = 6) -> list[dict]:
         """For each theme: score, threshold, whether given, and the features that pushed it up."""
-        row = self.features_.transform([text]).tocsr()
+        check_is_fitted(self)
+        row = self.features_.transform(check_texts([text])).tocsr()
         names = self.features_.get_feature_names_out()
         scores = self._scores((self.coef_, self.intercept_, self.constant_), row)[0]
         out = []
-        for k, theme in enumerate(self.themes_):
+        for k, theme in enumerate(self.classes_):
             pushes = []
             if np.isnan(self.constant_[k]):
                 contrib = row.multiply(self.coef_[k]).tocsr()
@@ -164,10 +233,40 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                         "label": bool(scores[k] >= self.thresholds_[k]), "terms": pushes})
         return sorted(out, key=lambda d: -d["score"])
 
+    # -- as plain data -------------------------------------------------------------------
+    def get_state(self) -> dict:
+        """The fitted classifier as plain data: JSON values and NumPy arrays of numbers or
+        strings (no Python objects), from which :meth:`from_state` rebuilds it exactly."""
+        check_is_fitted(self)
+        params = {k: v for k, v in self.get_params().items() if k != "taxonomy"}
+        return {"params": params, "taxonomy": self.taxonomy_.to_dict(), "classes": list(self.classes_),
+                "coef": self.coef_, "intercept": self.intercept_, "constant": self.constant_,
+                "thresholds": self.thresholds_,
+                "features": {name: part.get_state() for name, part in self.features_.transformer_list}}
 
-def _featurise(cue_weight, min_df, train_texts, test_texts):
+    @classmethod
+    def from_state(cls, state: dict) -> ThemeClassifier:
+        """The classifier whose :meth:`get_state` gave ``state``."""
+        taxonomy = Taxonomy.from_dict(state["taxonomy"])
+        model = cls(taxonomy=taxonomy, **state["params"])
+        model.classes_ = np.array(state["classes"], dtype=object)
+        model.taxonomy_ = taxonomy
+        model.coef_ = np.asarray(state["coef"])
+        model.intercept_, model.constant_ = np.asarray(state["intercept"]), np.asarray(state["constant"])
+        model.thresholds_ = np.asarray(state["thresholds"])
+        model.features_ = make_features(model.cue_weight, model.min_df, taxonomy)
+        names = [name for name, _ in model.features_.transformer_list]
+        if sorted(names) != sorted(state["features"]):
+            raise ValueError(f"the stored features {sorted(state['features'])} are not those of the "
+                             f"parameters ({sorted(names)})")
+        for name, part in model.features_.transformer_list:
+            part.set_state(state["features"][name])
+        return model
+
+
+def _featurise(cue_weight, min_df, taxonomy, train_texts, test_texts):
     """A fitted feature union, its matrix of ``train_texts`` and (if given) of ``test_texts``."""
-    features = make_features(cue_weight, min_df)
+    features = make_features(cue_weight, min_df, taxonomy)
     X = features.fit_transform(train_texts)
     return features, X, None if test_texts is None else features.transform(test_texts)
 
