@@ -304,6 +304,8 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
 
 DEFAULT_TRAINING = (
     config.corpus("statements") / "clauses.jsonl",
+    config.corpus("statements2") / "clauses.jsonl",
+    config.corpus("statements3") / "clauses.jsonl",
     config.corpus("waie") / "waie-150-clauses.jsonl",
     config.ANNOTATIONS_DIR,
 )
@@ -437,9 +439,17 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
 @click.option("--learning-curve", "curve_lang", metavar="LANG", default=None,
               help="Also score the model trained on 25, 50 and 75 %% of the training documents in LANG "
                    "(e.g. zh), on the same folds: what more annotations in that language would buy.")
+@click.option("--test", "test_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A new-source test instead of cross-validation: score on these annotation files (repeat the "
+                   "option for several), per language and per group (the `batch` of each page in the raw/index.jsonl "
+                   "beside the file, else the file).")
+@click.option("--train", "train_files", multiple=True, type=click.Path(path_type=Path),
+              help="With --test: train on these files or folders (default: DATA, else the default training data, "
+                   "without the --test files).")
 @with_model_params
-def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
-    """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC."""
+def evaluate(data, folds, as_json, previous, seed, curve_lang, test_files, train_files, C, cue_weight):
+    """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC;
+    with --test, a new-source test of the same systems."""
     from pipeline.annotate.records import label_matrix
     from pipeline.io.store import ModelError, read_card
     from pipeline.measure.evaluate import (
@@ -452,9 +462,19 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
     )
     from pipeline.themes.model import ThemeClassifier
 
-    _, dataset = _load_dataset(data)
     params = {"C": C, "cue_weight": cue_weight}
     systems = default_systems(**params)
+    if test_files:
+        if previous or curve_lang:
+            raise click.UsageError("--previous and --learning-curve go with cross-validation, not with --test")
+        report = _new_source_test(train_files or data, test_files, systems)
+        click.echo(format_report(report))
+        if as_json:
+            as_json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        return
+    if train_files:
+        raise click.UsageError("--train goes with --test (cross-validation reads DATA)")
+    _, dataset = _load_dataset(data)
     if previous:
         try:
             systems["previous"] = previous_system(read_card(previous))
@@ -473,6 +493,31 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, C, cue_weight):
         click.echo("\n" + format_change(report, "previous", "model"))
     if as_json:
         as_json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def _new_source_test(train_paths, test_files, systems) -> dict:
+    """``holdout`` of ``systems``: trained on ``train_paths`` (default: the default training data)
+    without the test files, scored on ``test_files``."""
+    from pipeline.annotate.records import label_matrix
+    from pipeline.measure.evaluate import batches, holdout
+
+    tested = {Path(f).resolve() for f in test_files}
+    train = [f for f in annotation_files(train_paths or default_training()) if f.resolve() not in tested]
+    _, train_set = _load_dataset(train)
+    _, test_set = _load_dataset(test_files)
+    train_columns = train_set.select_columns(["text", "labels", "doc_id"]).to_dict()
+    test_columns = test_set.select_columns(["text", "labels", "lang", "doc_id", "source"]).to_dict()
+    pairs = list(zip(test_columns["source"], test_columns["doc_id"], strict=True))
+    batch_of = {}
+    for source in set(test_columns["source"]):  # the batch of each test clause's page, per test file
+        ids = [d for s, d in pairs if s == source]
+        batch_of.update(zip(((source, d) for d in ids), batches(ids, source), strict=True))
+    groups = [batch_of[pair] for pair in pairs]
+    click.echo(f"training: {', '.join(map(str, train))}; test: {', '.join(map(str, test_files))}", err=True)
+    return holdout({"text": train_columns["text"], "Y": label_matrix(train_columns["labels"]),
+                    "doc_id": train_columns["doc_id"]},
+                   {**{k: test_columns[k] for k in ("text", "lang", "doc_id")}, "Y": label_matrix(test_columns["labels"]),
+                    "group": groups}, systems, progress=lambda m: click.echo(m, err=True))
 
 
 def _load(model_path):

@@ -354,3 +354,42 @@ def test_evaluate_command_shuffles_folds_and_draws_a_learning_curve(tmp_path):
     wrong = CliRunner().invoke(main, ["evaluate", str(SEEDS), "--learning-curve", "fr"])
     assert wrong.exit_code == 2 and "no clauses in language 'fr'" in wrong.output
 
+
+def test_evaluate_test_trains_on_one_set_and_scores_another_per_language_and_batch(tmp_path):
+    rows = [json.loads(line) for line in SEEDS.read_text("utf-8").splitlines() if line.strip()]
+    docs = sorted({r["doc_id"] for r in rows})
+    tested = [r for r in rows if r["doc_id"] in docs[:2]]
+    trained = [r for r in rows if r["doc_id"] not in docs[:2]] + tested[:1]  # one test clause also in training
+    (tmp_path / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in trained), "utf-8")
+    (tmp_path / "new" / "raw").mkdir(parents=True)
+    (tmp_path / "new" / "clauses.jsonl").write_text("".join(json.dumps(r) + "\n" for r in tested), "utf-8")
+    (tmp_path / "new" / "raw" / "index.jsonl").write_text(
+        json.dumps({"file": docs[0], "batch": "first-batch"}) + "\n", "utf-8")  # docs[1] has no batch
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["evaluate", "--train", str(tmp_path / "train.jsonl"),
+                                       "--test", str(tmp_path / "new" / "clauses.jsonl"), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text("utf-8"))
+    assert report["kind"] == "new-source" and report["left_out"] == 1 and report["train_clauses"] == len(trained) - 1
+    assert set(report["systems"]) == {"model", "cue_terms", "tfidf_svc"}
+    for entry in report["systems"].values():
+        assert entry["all"]["clauses"] == len(tested)
+        assert sum(entry[lang]["clauses"] for lang in ("en", "zh") if lang in entry) == len(tested)
+        assert entry["group:first-batch"]["clauses"] == sum(r["doc_id"] == docs[0] for r in tested)
+        assert entry["group:clauses.jsonl"]["clauses"] == sum(r["doc_id"] == docs[1] for r in tested)
+    assert "new-source test: trained on" in result.output and "group:first-batch" in result.output
+
+    wrong = CliRunner().invoke(main, ["evaluate", str(SEEDS), "--train", str(SEEDS)])
+    assert wrong.exit_code == 2 and "--train goes with --test" in wrong.output
+
+
+def test_the_default_training_data_holds_every_corpus_and_agrees_with_itself():
+    from pipeline.cli import DEFAULT_TRAINING, annotation_files
+
+    missing = [str(p) for p in DEFAULT_TRAINING if not p.exists()]
+    if missing:
+        pytest.skip(f"the shared corpora are not all there ({', '.join(missing)})")
+    ds = load_annotations(annotation_files(DEFAULT_TRAINING))  # the same text with other labels is refused
+    sources = {str(s).rsplit("/", 2)[-2] for s in set(ds["source"])}
+    assert {"statements", "statements2", "statements3", "waie", "annotations"} <= sources
+    assert len(ds["text"]) > 5000
