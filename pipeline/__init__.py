@@ -16,3 +16,12 @@ nothing of ``io``, ``measure`` or ``cli``):
 - ``pipeline.process`` (the job: read, clean, deduplicate, segment, classify, stream rows) and
   ``pipeline.cli`` (the ``govthemes`` command) on top.
 """
+
+
+def __getattr__(name):
+    """``from pipeline import ThemeClassifier``, without importing scikit-learn with the package."""
+    if name == "ThemeClassifier":
+        from pipeline.themes.model import ThemeClassifier
+
+        return ThemeClassifier
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

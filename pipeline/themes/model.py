@@ -58,7 +58,9 @@ def check_texts(X, name: str = "X") -> list[str]:
     """``X`` as a list of strings; a clear ``ValueError`` for a single string or a non-text item."""
     if isinstance(X, (str, bytes)):
         raise ValueError(f"{name} must be a list of texts, not a single string (wrap one text in a list: [text])")
-    if sp.issparse(X) or (isinstance(X, np.ndarray) and X.ndim != 1):
+    if sp.issparse(X):
+        raise ValueError(f"{name} is a sparse matrix: sparse input is not supported ({name} must be a list of texts)")
+    if isinstance(X, np.ndarray) and X.ndim != 1:
         raise ValueError(f"{name} must be a one-dimensional list of texts, not an array of shape {np.shape(X)}")
     try:
         texts = list(X)
