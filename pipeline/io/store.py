@@ -185,28 +185,81 @@ def load_model(path: str | Path):
     return model
 
 
+def _dataset_name(path: str) -> str:
+    """A training file's data set: the shared corpus it is in, else its file name without suffix."""
+    parts = Path(path).parts
+    return parts[parts.index("corpora") + 1] if "corpora" in parts[:-1] else Path(path).stem
+
+
+def _results(card: dict) -> list[tuple[str, str, str, dict]]:
+    """``(dataset, description, language, figures)`` for every evaluation in the card:
+    the new-source tests first, then the grouped cross-validation."""
+    evaluation = card.get("evaluation") or {}
+    tests = [(corpus, f"{corpus}, new-source test (trained on everything else)", e)
+             for corpus, e in evaluation.get("new_source", {}).items()]
+    if "cross_validation" in evaluation:
+        tests.append(("all", "all training data, grouped 5-fold cross-validation", evaluation["cross_validation"]))
+    return [(name, text, lang, figures) for name, text, e in tests
+            for lang, figures in e["summary"]["model"].items() if lang in ("en", "zh")]
+
+
 def render_card(card: dict) -> str:
-    """The model card as Markdown."""
-    lines = [f"# Model card: {card.get('name', 'govthemes model')}", "",
-             card.get("description", ""), "",
-             f"- created: {card['created']}; format {card['format']}; taxonomy {card['taxonomy_version']}",
-             "- libraries: " + ", ".join(f"{k} {v}" for k, v in card["libraries"].items()),
-             f"- training data: {card.get('training', {}).get('clauses', '?')} clauses, "
-             f"sha256 {card.get('training', {}).get('sha256', '?')[:16]}…", "", "## Training sources", ""]
-    for source in card.get("training", {}).get("sources", []):
+    """The model card for people, in the Hugging Face format: YAML front matter (languages,
+    licence, data sets, metrics per language with the new-source figures) and Markdown, all
+    from ``card``."""
+    q = json.dumps  # a JSON string is a YAML scalar
+    sources = card.get("training", {}).get("sources", [])
+    licence = "cc-by-nc-4.0" if any("CC BY-NC 4.0" in s.get("licence", "") for s in sources) else "other"
+    lines = ["---", "language:", "- en", "- zh", f"license: {licence}", "library_name: scikit-learn",
+             "pipeline_tag: text-classification", "tags:", "- multi-label-classification", "- tf-idf",
+             "- ai-governance", "datasets:"]
+    lines += [f"- {q(name)}" for name in dict.fromkeys(_dataset_name(s["path"]) for s in sources)]
+    lines += ["metrics:", "- f1"]
+    results = _results(card)
+    if results:
+        lines += ["model-index:", f"- name: {q('govthemes-' + card.get('name', 'model'))}", "  results:"]
+        for name, text, lang, figures in results:
+            lines += ["  - task:", "      type: text-classification", "      name: Multi-label theme classification",
+                      "    dataset:", f"      type: {q(name)}", f"      name: {q(f'{text}, {lang}')}",
+                      f"      split: {lang}", "    metrics:"]
+            lines += [f"    - type: f1\n      name: {q(label)}\n      value: {figures[key]}"
+                      for key, label in (("micro_f1", "micro-F1"), ("macro_f1", "macro-F1"))]
+    lines += ["---", "", f"# Model card: {card.get('name', 'govthemes model')}", "", card.get("description", ""), "",
+              f"- created: {card['created']}; format {card['format']}; taxonomy {card['taxonomy_version']}",
+              "- libraries: " + ", ".join(f"{k} {v}" for k, v in card["libraries"].items()),
+              f"- training data: {card.get('training', {}).get('clauses', '?')} clauses, "
+              f"sha256 {card.get('training', {}).get('sha256', '?')[:16]}…", "",
+              f"Licence: {licence} (the WAIE part of the training data is CC BY-NC 4.0).", "",
+              "## Training sources", ""]
+    for source in sources:
         lines.append(f"- `{source['path']}`: {source['clauses']} clauses; licence: {source.get('licence', 'see source')}")
-    lines += ["", "## Themes and thresholds", "", "| theme | threshold |", "|---|---|"]
-    lines += [f"| {t} | {x} |" for t, x in card["thresholds"].items()]
     evaluation = card.get("evaluation")
     if evaluation:
-        lines += ["", "## Evaluation", "", f"Command: `{evaluation.get('command', '')}`", "",
-                  "```", json.dumps(evaluation.get("summary", {}), indent=2), "```"]
-        targets = evaluation.get("targets")
-        if targets:
-            lines += ["", f"Targets: micro-F1 >= {targets['micro_f1']}, macro-F1 >= {targets['macro_f1']}, micro-F1 "
-                      f">= cue-term matcher + {targets['over_cue_terms']}, in each language.", "",
+        lines += ["", "## Evaluation", "", f"Command: `{evaluation.get('command', '')}`. Cells: micro-F1 / macro-F1 "
+                  "(calibration error of the scores, where the system gives scores).", ""]
+        parts = [(f"New-source test: everything else -> {c}", e) for c, e in evaluation.get("new_source", {}).items()]
+        if "cross_validation" in evaluation:
+            parts.append(("Grouped 5-fold cross-validation over all training data", evaluation["cross_validation"]))
+        for title, e in parts:
+            summary, targets = e["summary"], e["targets"]
+            subsets = list(summary["model"])
+            lines += [f"### {title}", "", "| system | " + " | ".join(f"{k} ({summary['model'][k]['clauses']})"
+                                                                     for k in subsets) + " |",
+                      "|---|" + "---|" * len(subsets)]
+            for system, figures in summary.items():
+                cells = [f"{f['micro_f1']:.3f} / {f['macro_f1']:.3f}"
+                         + (f" ({f['calibration_error']:.3f})" if "calibration_error" in f else "")
+                         for f in (figures[k] for k in subsets)]
+                lines.append(f"| {system} | " + " | ".join(cells) + " |")
+            margin = (f", micro-F1 >= cue-term matcher + {targets['over_cue_terms']}"
+                      if "over_cue_terms" in targets else "")
+            lines += ["", f"Targets: micro-F1 >= {targets['micro_f1']}, macro-F1 >= {targets['macro_f1']}{margin}, "
+                      "in each language.", "",
                       "| language | micro-F1 | macro-F1 | cue-term matcher micro-F1 | met |", "|---|---|---|---|---|"]
             lines += [f"| {lang} | {r['micro_f1']} | {r['macro_f1']} | {r['cue_terms_micro_f1']} | "
                       f"{'yes' if r['met'] else 'no'} |" for lang, r in targets["languages"].items()]
+            lines.append("")
+    lines += ["", "## Themes and thresholds", "", "| theme | threshold |", "|---|---|"]
+    lines += [f"| {t} | {x} |" for t, x in card["thresholds"].items()]
     lines += ["", "## Parameters", "", "```", json.dumps(card["params"], indent=2), "```", ""]
     return "\n".join(lines)
