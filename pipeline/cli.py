@@ -356,9 +356,13 @@ def _licence(path: Path) -> str:
     return LICENCES[key] if key else "see the file's source"
 
 
-model_params = [
-    click.option("--C", "C", type=float, default=10.0, show_default=True, help="Inverse regularisation."),
-    click.option("--cue-weight", type=float, default=1.0, show_default=True, help="Weight of cue-term features (0: none)."),
+model_params = [  # default None: the ThemeClassifier's own default (pipeline/themes/model.py)
+    click.option("--C", "C", type=float, default=None, help="Inverse regularisation (default 10)."),
+    click.option("--cue-weight", type=float, default=None, help="Weight of cue-term features (0: none; default 1)."),
+    click.option("--nb", type=float, default=None, help="NB weighting of the features, smoothed by this (0: off)."),
+    click.option("--char-scripts", type=click.Choice(["all", "han"]), default=None,
+                 help="Character n-grams of every script, or of Chinese characters only (default: han)."),
+    click.option("--calibrate/--no-calibrate", default=None, help="Platt-scale the scores (default: on)."),
 ]
 
 
@@ -377,7 +381,7 @@ def with_model_params(f):
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True,
               help="Processes fitting the themes (speed only: the model is the same up to rounding).")
 @with_model_params
-def train(data, out, name, evaluate, workers, C, cue_weight):
+def train(data, out, name, evaluate, workers, **params):
     """Train the theme model on annotated clauses (default: the shared corpora + data/processed/annotations)."""
     import hashlib
 
@@ -407,8 +411,9 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
                          "sources": [
                 {"path": str(f), "clauses": sources.count(str(f)), "licence": _licence(f)}
                 for f in files]}}
+    params = {k: v for k, v in params.items() if v is not None}  # options not given: the model's defaults
     if evaluate:
-        systems = default_systems(C=C, cue_weight=cue_weight, n_jobs=workers)
+        systems = default_systems(**params, n_jobs=workers)
         new_source = {}
         for corpus in ("statements2", "statements3"):  # everything else -> that corpus, when it is trained on
             test = [f for f in files if f.resolve() == (config.corpus(corpus) / "clauses.jsonl").resolve()]
@@ -424,7 +429,7 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
                               "cross_validation": evaluation_summary(report, TARGETS["cross_validation"]),
                               "new_source": new_source}
     groups = [document_group(d) for d in columns["doc_id"]]
-    model = compact(ThemeClassifier(C=C, cue_weight=cue_weight, n_jobs=workers).fit(texts, Y, groups))
+    model = compact(ThemeClassifier(**params, n_jobs=workers).fit(texts, Y, groups))
     current = Path(out) / "model.json"
     if current.exists():  # keep the card of one generation, for `govthemes evaluate --previous`
         current.replace(Path(out) / "previous.json")
@@ -454,7 +459,7 @@ def train(data, out, name, evaluate, workers, C, cue_weight):
               help="With --test: train on these files or folders (default: DATA, else the default training data, "
                    "without the --test files).")
 @with_model_params
-def evaluate(data, folds, as_json, previous, seed, curve_lang, test_files, train_files, C, cue_weight):
+def evaluate(data, folds, as_json, previous, seed, curve_lang, test_files, train_files, **params):
     """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC;
     with --test, a new-source test of the same systems."""
     from pipeline.annotate.records import label_matrix
@@ -469,7 +474,7 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, test_files, train
     )
     from pipeline.themes.model import ThemeClassifier
 
-    params = {"C": C, "cue_weight": cue_weight}
+    params = {k: v for k, v in params.items() if v is not None}
     systems = default_systems(**params)
     if test_files:
         if previous or curve_lang:

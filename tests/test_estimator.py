@@ -120,3 +120,12 @@ def test_the_estimator_checks_that_apply_pass(check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check("ThemeClassifier", ThemeClassifier(threshold_folds=0))
+
+
+def test_fit_returns_itself_keeps_its_parameters_and_fitting_again_gives_the_same_model(data):
+    texts, Y, groups = data
+    model = ThemeClassifier(C=3.0, threshold_folds=2)
+    before = model.get_params()
+    assert model.fit(texts, Y, groups) is model and model.get_params() == before
+    first = model.predict_proba(PROBE)
+    assert np.array_equal(model.fit(texts, Y, groups).predict_proba(PROBE), first)

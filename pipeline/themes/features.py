@@ -29,9 +29,11 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
 from pipeline.text.fold import fold
+from pipeline.text.patterns import CJK
 from pipeline.themes.taxonomy import Taxonomy, load_taxonomy
 
 WORD_PATTERN = r"(?u)\b[^\W\d_\u3400-\u9fff]{2,}\b|\b\d{4}\b"
+_NOT_HAN = re.compile(f"[^{CJK}]+")
 _BITS = 21  # every Unicode code point (+1) fits in 21 bits, so three of them fit in an int64
 
 
@@ -105,13 +107,22 @@ class _KeyedTfidf(TransformerMixin, BaseEstimator):
 
 
 class CharNgramTfidf(_KeyedTfidf):
-    """Character 1-3-grams inside space-padded words (``char_wb``): reads Chinese, which has no spaces."""
+    """Character 1-3-grams inside space-padded words (``char_wb``): reads Chinese, which has no spaces.
 
-    def __init__(self, min_df: int = 2, folded: bool = False):
+    ``scripts="han"`` keeps only the runs of Chinese characters (everything else reads as a
+    space), leaving English to the word n-grams; ``"all"`` reads every character.
+    """
+
+    def __init__(self, min_df: int = 2, folded: bool = False, scripts: str = "all"):
         self.min_df = min_df
         self.folded = folded
+        self.scripts = scripts
 
     def _keys(self, texts, fitting):
+        if self.scripts == "han":
+            texts = [_NOT_HAN.sub(" ", t) for t in texts]
+        elif self.scripts != "all":
+            raise ValueError(f"scripts must be 'all' or 'han', not {self.scripts!r}")
         # " w1  w2 " per text: an n-gram holding two spaces in a row crosses a word (or text) edge
         padded = [f" {'  '.join(words)} " if (words := t.split()) else "" for t in texts]
         lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))

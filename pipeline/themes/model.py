@@ -32,10 +32,12 @@ from pipeline.themes.features import CharNgramTfidf, CueTermCounts, FoldedUnion,
 from pipeline.themes.taxonomy import Taxonomy, load_taxonomy
 
 
-def make_features(cue_weight: float = 1.0, min_df: int = 2, taxonomy: Taxonomy | None = None) -> FoldedUnion:
-    """The feature union: word TF-IDF, character TF-IDF and cue-term counts of ``taxonomy``
-    (``pipeline.themes.features``), all of the folded text (folded once)."""
-    parts = [("words", WordNgramTfidf(min_df=min_df, folded=True)), ("chars", CharNgramTfidf(min_df=min_df, folded=True))]
+def make_features(cue_weight: float = 1.0, min_df: int = 2, taxonomy: Taxonomy | None = None,
+                  char_scripts: str = "all") -> FoldedUnion:
+    """The feature union: word TF-IDF, character TF-IDF (of ``char_scripts``) and cue-term
+    counts of ``taxonomy`` (``pipeline.themes.features``), all of the folded text (folded once)."""
+    parts = [("words", WordNgramTfidf(min_df=min_df, folded=True)),
+             ("chars", CharNgramTfidf(min_df=min_df, folded=True, scripts=char_scripts))]
     if cue_weight:
         parts.append(("cues", CueTermCounts(taxonomy=taxonomy, weight=cue_weight, folded=True)))
     return FoldedUnion(parts)
@@ -77,7 +79,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters: ``C`` (inverse regularisation of the logistic regressions), ``cue_weight``
     (scale of the cue-term features; 0 leaves them out), ``min_df`` (documents an n-gram must
-    occur in to be a feature), ``nb`` (NB weighting: with ``nb`` > 0, each theme's regression
+    occur in to be a feature), ``char_scripts`` (``"all"``: character n-grams of every
+    script; ``"han"``: of Chinese characters only, English being read through its words), ``nb`` (NB weighting: with ``nb`` > 0, each theme's regression
     reads every feature scaled by the size of its naive-Bayes log-count ratio for that theme,
     smoothed by ``nb``, so that regularisation spares informative features; 0: off),
     ``threshold_folds`` (inner folds whose out-of-fold scores tune the thresholds; 0 or 1 keeps
@@ -97,12 +100,14 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     ``thresholds_``.
     """
 
-    def __init__(self, C: float = 10.0, cue_weight: float = 1.0, min_df: int = 2, nb: float = 0.0,
+    def __init__(self, C: float = 10.0, cue_weight: float = 1.0, min_df: int = 2, char_scripts: str = "han",
+                 nb: float = 0.0,
                  threshold_folds: int = 3, calibrate: bool = True, solver: str = "newton-cg",
                  taxonomy: Taxonomy | None = None, n_jobs: int | None = None, random_state: int = 0):
         self.C = C
         self.cue_weight = cue_weight
         self.min_df = min_df
+        self.char_scripts = char_scripts
         self.nb = nb
         self.threshold_folds = threshold_folds
         self.calibrate = calibrate
@@ -140,7 +145,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         from joblib import Parallel, delayed
 
         with Parallel(n_jobs=self.n_jobs) as parallel:
-            featurised = parallel(delayed(_featurise)(self.cue_weight, self.min_df, taxonomy,
+            featurised = parallel(delayed(_featurise)(self.cue_weight, self.min_df, taxonomy, self.char_scripts,
                                                       [texts[i] for i in train],
                                                       None if test is None else [texts[i] for i in test])
                                   for train, test in rounds)
@@ -277,7 +282,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         model.thresholds_ = np.asarray(state["thresholds"])
         # (models saved before calibration was kept have none: their scores are the raw ones)
         model.calibration_ = np.asarray(state.get("calibration", np.tile([1.0, 0.0], (len(model.classes_), 1))))
-        model.features_ = make_features(model.cue_weight, model.min_df, taxonomy)
+        model.features_ = make_features(model.cue_weight, model.min_df, taxonomy, model.char_scripts)
         names = [name for name, _ in model.features_.transformer_list]
         if sorted(names) != sorted(state["features"]):
             raise ValueError(f"the stored features {sorted(state['features'])} are not those of the "
@@ -287,9 +292,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return model
 
 
-def _featurise(cue_weight, min_df, taxonomy, train_texts, test_texts):
+def _featurise(cue_weight, min_df, taxonomy, char_scripts, train_texts, test_texts):
     """A fitted feature union, its matrix of ``train_texts`` and (if given) of ``test_texts``."""
-    features = make_features(cue_weight, min_df, taxonomy)
+    features = make_features(cue_weight, min_df, taxonomy, char_scripts)
     X = features.fit_transform(train_texts)
     return features, X, None if test_texts is None else features.transform(test_texts)
 
