@@ -172,7 +172,7 @@ def cross_validate(texts: list[str], Y: np.ndarray, langs: list[str], doc_ids: l
         for lang in sorted(set(langs)):
             entry[lang] = scored(langs == lang)
         if sources is not None:
-            names = np.asarray([str(s).rsplit("/", 1)[-1] for s in sources])
+            names = np.asarray(["/".join(Path(s).parts[-2:]) for s in sources])  # corpus/file: clauses.jsonl is in three
             for source in sorted(set(names)):
                 entry[f"source:{source}"] = scored(names == source)
         report["systems"][name] = entry
