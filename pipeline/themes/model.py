@@ -4,7 +4,8 @@
 the themes of its taxonomy, a class-weighted logistic regression on
 
 * word uni- and bigrams (TF-IDF; English words, numbers),
-* character 1-3-grams within words (TF-IDF; this is what reads Chinese, which has no spaces),
+* character 1-3-grams within words (TF-IDF; by default of the Chinese characters only: this is
+  what reads Chinese, which has no spaces),
 * cue-term counts: for each theme, how many of its English and Chinese cue terms the clause
   holds (the features that carry across languages),
 
