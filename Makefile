@@ -31,11 +31,16 @@ PARTIAL := $(if $(ALLOW_PARTIAL),--allow-partial)
 train: $(STAMP)
 	$(BIN)/govthemes train -o $(MODEL) $(PARTIAL)
 
-## Cross-validate the model and both baselines; after `make train`, also the previous model's
-## settings on the clauses it knew, with the change per theme.
+## The new-source tests (everything else -> statements2, -> statements3), then grouped
+## cross-validation of the model and both baselines over all data; after `make train`, also the
+## previous model's settings on the clauses it knew, with the change per theme.
 evaluate: $(STAMP)
+	$(BIN)/govthemes evaluate --test $(SHARED)/corpora/statements2/clauses.jsonl $(PARTIAL) \
+	  --json $(PROCESSED)/evaluation-statements2.json
+	$(BIN)/govthemes evaluate --test $(SHARED)/corpora/statements3/clauses.jsonl $(PARTIAL) \
+	  --json $(PROCESSED)/evaluation-statements3.json
 	$(BIN)/govthemes evaluate --json $(PROCESSED)/evaluation.json $(PARTIAL) \
-	  $(if $(wildcard $(MODEL)/previous.joblib),--previous $(MODEL)/previous.joblib)
+	  $(if $(wildcard $(MODEL)/previous.json),--previous $(MODEL)/previous.json)
 
 report: $(STAMP)
 	$(BIN)/govthemes report $(PROCESSED)/clauses.parquet -o $(PROCESSED)/report.html --model $(MODEL)

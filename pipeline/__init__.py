@@ -29,4 +29,12 @@ nothing of ``io``, ``measure`` or ``cli``):
 
 from pipeline.api import clean_text, label_folder, load_model, load_processed, read_page, segment, tag
 
-__all__ = ["clean_text", "label_folder", "load_model", "load_processed", "read_page", "segment", "tag"]
+__all__ = ["clean_text", "label_folder", "load_model", "load_processed", "read_page", "segment", "tag", "ThemeClassifier"]
+
+def __getattr__(name):
+    """``from pipeline import ThemeClassifier``, without importing scikit-learn with the package."""
+    if name == "ThemeClassifier":
+        from pipeline.themes.model import ThemeClassifier
+
+        return ThemeClassifier
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

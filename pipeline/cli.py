@@ -399,6 +399,8 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
 
 DEFAULT_TRAINING = (
     config.corpus("statements") / "clauses.jsonl",
+    config.corpus("statements2") / "clauses.jsonl",
+    config.corpus("statements3") / "clauses.jsonl",
     config.corpus("waie") / "waie-150-clauses.jsonl",
     config.ANNOTATIONS_DIR,
 )
@@ -461,9 +463,13 @@ def _licence(path: Path) -> str:
     return LICENCES[key] if key else "see the file's source"
 
 
-model_params = [
-    click.option("--C", "C", type=float, default=10.0, show_default=True, help="Inverse regularisation."),
-    click.option("--cue-weight", type=float, default=1.0, show_default=True, help="Weight of cue-term features (0: none)."),
+model_params = [  # default None: the ThemeClassifier's own default (pipeline/themes/model.py)
+    click.option("--C", "C", type=float, default=None, help="Inverse regularisation (default 10)."),
+    click.option("--cue-weight", type=float, default=None, help="Weight of cue-term features (0: none; default 1)."),
+    click.option("--nb", type=float, default=None, help="NB weighting of the features, smoothed by this (0: off)."),
+    click.option("--char-scripts", type=click.Choice(["all", "han"]), default=None,
+                 help="Character n-grams of every script, or of Chinese characters only (default: han)."),
+    click.option("--calibrate/--no-calibrate", default=None, help="Platt-scale the scores (default: on)."),
 ]
 
 
@@ -483,17 +489,18 @@ def with_model_params(f):
               help="Processes fitting the themes (speed only: the model is the same up to rounding).")
 @allow_partial_option
 @with_model_params
-def train(data, out, name, evaluate, workers, allow_partial, C, cue_weight):
+def train(data, out, name, evaluate, workers, allow_partial, **params):
     """Train the theme model on annotated clauses (default: the shared corpora + data/processed/annotations)."""
     import hashlib
 
     from pipeline.annotate.records import label_matrix
     from pipeline.io.store import save_model
     from pipeline.measure.evaluate import (
-        against_targets,
+        TARGETS,
         cross_validate,
         default_systems,
         document_group,
+        evaluation_summary,
         format_report,
         text_key,
     )
@@ -507,28 +514,36 @@ def train(data, out, name, evaluate, workers, allow_partial, C, cue_weight):
                             .encode()).hexdigest()
     card = {"name": name, "description": "Theme classifier of govthemes: TF-IDF (words, characters) and cue-term "
             "features of folded text (lower case, Chinese in Simplified characters), one logistic regression per "
-            "theme, thresholds tuned by grouped cross-validation.",
+            "theme, probabilities calibrated and thresholds tuned on out-of-fold scores of grouped cross-validation.",
             "training": {"clauses": len(texts), "sha256": digest, "text_keys": sorted({text_key(t) for t in texts}),
                          "sources": [
                 {"path": str(f), "clauses": sources.count(str(f)), "licence": _licence(f)}
                 for f in files]}}
+    params = {k: v for k, v in params.items() if v is not None}  # options not given: the model's defaults
     if evaluate:
-        report = cross_validate(texts, Y, columns["lang"], columns["doc_id"],
-                                default_systems(C=C, cue_weight=cue_weight, n_jobs=workers),
+        systems = default_systems(**params, n_jobs=workers)
+        new_source = {}
+        for corpus in ("statements2", "statements3"):  # everything else -> that corpus, when it is trained on
+            test = [f for f in files if f.resolve() == (config.corpus(corpus) / "clauses.jsonl").resolve()]
+            if test:
+                report = _new_source_test(files, test, systems)
+                click.echo(format_report(report) + "\n")
+                new_source[corpus] = evaluation_summary(report, TARGETS[corpus])
+        report = cross_validate(texts, Y, columns["lang"], columns["doc_id"], systems,
                                 progress=lambda m: click.echo(m, err=True), sources=sources)
         click.echo(format_report(report))
-        card["evaluation"] = {"command": "govthemes train (grouped 5-fold cross-validation)",
-                              "summary": {s: {k: {"micro_f1": v["micro_f1"], "macro_f1": v["macro_f1"],
-                                                  "clauses": v["clauses"]} for k, v in r.items()}
-                                          for s, r in report["systems"].items()},
-                              "targets": against_targets(report)}
+        card["evaluation"] = {"command": "govthemes train (= make evaluate: the new-source tests, then grouped "
+                              "5-fold cross-validation)",
+                              "cross_validation": evaluation_summary(report, TARGETS["cross_validation"]),
+                              "new_source": new_source}
     groups = [document_group(d) for d in columns["doc_id"]]
-    model = compact(ThemeClassifier(C=C, cue_weight=cue_weight, n_jobs=workers).fit(texts, Y, groups))
-    current = Path(out) / "model.joblib"
-    if current.exists():  # keep one generation, for `govthemes evaluate --previous`
-        current.replace(Path(out) / "previous.joblib")
+    model = compact(ThemeClassifier(**params, n_jobs=workers).fit(texts, Y, groups))
+    current = Path(out) / "model.json"
+    if current.exists():  # keep the card of one generation, for `govthemes evaluate --previous`
+        current.replace(Path(out) / "previous.json")
     path = save_model(model, out, card)
-    click.echo(f"model: {path} ({path.stat().st_size / 1e6:.1f} MB), trained on {len(texts)} clauses", err=True)
+    size = sum(p.stat().st_size for p in (path, path.with_name("model.npz")))
+    click.echo(f"model: {path} and model.npz ({size / 1e6:.1f} MB), trained on {len(texts)} clauses", err=True)
 
 
 @main.command()
@@ -536,7 +551,7 @@ def train(data, out, name, evaluate, workers, allow_partial, C, cue_weight):
 @click.option("--folds", default=5, show_default=True)
 @click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the report as JSON here.")
 @click.option("--previous", type=click.Path(path_type=Path), default=None,
-              help="A model file (models/default/previous.joblib after `make train`): also cross-validate its "
+              help="A model card (models/default/previous.json after `make train`): also cross-validate its "
                    "settings on the clauses it was trained on, on the same folds, and show the change per theme.")
 @click.option("--seed", type=int, default=None,
               help="Shuffle the grouped folds with this seed (default: scikit-learn's balanced, unshuffled "
@@ -544,10 +559,18 @@ def train(data, out, name, evaluate, workers, allow_partial, C, cue_weight):
 @click.option("--learning-curve", "curve_lang", metavar="LANG", default=None,
               help="Also score the model trained on 25, 50 and 75 %% of the training documents in LANG "
                    "(e.g. zh), on the same folds: what more annotations in that language would buy.")
+@click.option("--test", "test_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A new-source test instead of cross-validation: score on these annotation files (repeat the "
+                   "option for several), per language and per group (the `batch` of each page in the raw/index.jsonl "
+                   "beside the file, else the file).")
+@click.option("--train", "train_files", multiple=True, type=click.Path(path_type=Path),
+              help="With --test: train on these files or folders (default: DATA, else the default training data, "
+                   "without the --test files).")
 @allow_partial_option
 @with_model_params
-def evaluate(data, folds, as_json, previous, seed, curve_lang, allow_partial, C, cue_weight):
-    """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC."""
+def evaluate(data, folds, as_json, previous, seed, curve_lang, test_files, train_files, allow_partial, **params):
+    """Grouped cross-validation of the model next to a cue-term matcher and a plain TF-IDF + LinearSVC;
+    with --test, a new-source test of the same systems."""
     from pipeline.annotate.records import label_matrix
     from pipeline.io.store import ModelError, read_card
     from pipeline.measure.evaluate import (
@@ -560,9 +583,19 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, allow_partial, C,
     )
     from pipeline.themes.model import ThemeClassifier
 
-    _, dataset = _load_dataset(data, allow_partial)
-    params = {"C": C, "cue_weight": cue_weight}
+    params = {k: v for k, v in params.items() if v is not None}
     systems = default_systems(**params)
+    if test_files:
+        if previous or curve_lang:
+            raise click.UsageError("--previous and --learning-curve go with cross-validation, not with --test")
+        report = _new_source_test(train_files or data, test_files, systems, allow_partial)
+        click.echo(format_report(report))
+        if as_json:
+            as_json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        return
+    if train_files:
+        raise click.UsageError("--train goes with --test (cross-validation reads DATA)")
+    _, dataset = _load_dataset(data, allow_partial)
     if previous:
         try:
             systems["previous"] = previous_system(read_card(previous))
@@ -583,14 +616,46 @@ def evaluate(data, folds, as_json, previous, seed, curve_lang, allow_partial, C,
         as_json.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 
+def _new_source_test(train_paths, test_files, systems, allow_partial: bool = False) -> dict:
+    """``holdout`` of ``systems``: trained on ``train_paths`` (default: the default training data)
+    without the test files, scored on ``test_files``."""
+    from pipeline.annotate.records import label_matrix
+    from pipeline.measure.evaluate import batches, holdout
+
+    tested = {Path(f).resolve() for f in test_files}
+    train = [f for f in annotation_files(train_paths or default_training(allow_partial)) if f.resolve() not in tested]
+    _, train_set = _load_dataset(train)
+    _, test_set = _load_dataset(test_files)
+    train_columns = train_set.select_columns(["text", "labels", "doc_id"]).to_dict()
+    test_columns = test_set.select_columns(["text", "labels", "lang", "doc_id", "source"]).to_dict()
+    pairs = list(zip(test_columns["source"], test_columns["doc_id"], strict=True))
+    batch_of = {}
+    for source in set(test_columns["source"]):  # the batch of each test clause's page, per test file
+        ids = [d for s, d in pairs if s == source]
+        batch_of.update(zip(((source, d) for d in ids), batches(ids, source), strict=True))
+    groups = [batch_of[pair] for pair in pairs]
+    click.echo(f"training: {', '.join(map(str, train))}; test: {', '.join(map(str, test_files))}", err=True)
+    return holdout({"text": train_columns["text"], "Y": label_matrix(train_columns["labels"]),
+                    "doc_id": train_columns["doc_id"]},
+                   {**{k: test_columns[k] for k in ("text", "lang", "doc_id")}, "Y": label_matrix(test_columns["labels"]),
+                    "group": groups}, systems, progress=lambda m: click.echo(m, err=True))
+
+
 def _load(model_path):
-    from pipeline.io.store import ModelError, load_model
+    import warnings
+
+    from pipeline.io.store import ModelError, TaxonomyWarning, load_model
     from pipeline.themes.classify import DEFAULT_MODEL
 
     try:
-        return load_model(model_path or DEFAULT_MODEL)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TaxonomyWarning)
+            model = load_model(model_path or DEFAULT_MODEL)
     except ModelError as err:
         raise click.ClickException(str(err)) from None
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
+    return model
 
 
 @main.command()
@@ -676,7 +741,6 @@ def report(clauses, out, terms, model_path):
 
     try:
         card = read_card(model_path or DEFAULT_MODEL)
-        card.pop("_payload", None)
     except ModelError:
         card = None
     model = _load(model_path) if terms else None

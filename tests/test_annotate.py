@@ -141,8 +141,8 @@ def test_evaluate_shows_the_change_from_the_previous_model_per_theme(tmp_path):
     new.write_text("".join(json.dumps(r) + "\n" for r in records if r["doc_id"].startswith("004")), "utf-8")
     invoke("train", old, "-o", tmp_path / "model", "--no-evaluate")
     invoke("train", old, new, "-o", tmp_path / "model", "--no-evaluate")
-    assert (tmp_path / "model" / "previous.joblib").exists()
-    result = invoke("evaluate", old, new, "--folds", 3, "--previous", tmp_path / "model" / "previous.joblib",
+    assert (tmp_path / "model" / "previous.json").exists()
+    result = invoke("evaluate", old, new, "--folds", 3, "--previous", tmp_path / "model" / "previous.json",
                     "--json", tmp_path / "report.json")
     assert "change from previous to model" in result.output
     for theme in THEMES:

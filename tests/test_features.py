@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -142,3 +143,16 @@ def test_the_model_features_fold_once_and_give_what_self_folding_parts_give():
     assert abs(once.fit_transform(train) - each.fit_transform(train)).max() < 1e-12
     assert abs(once.transform(test) - each.transform(test)).max() < 1e-12
     assert list(once.get_feature_names_out()) == list(each.get_feature_names_out())
+
+
+def test_character_ngrams_of_han_only_leave_other_scripts_to_the_words():
+    texts = ["AI safety 人工智能安全", "数据 privacy 保护", "only English words here"]
+    han = CharNgramTfidf(min_df=1, scripts="han").fit(texts)
+    names = list(han.get_feature_names_out())
+    assert "智能" in names and "安全" in names and " 数" in names  # n-grams of the Chinese runs, edges kept
+    assert all(not re.search(r"[a-z]", n) for n in names)
+    assert han.transform(["only English words here"]).nnz == 0
+    every = CharNgramTfidf(min_df=1).fit(texts)
+    assert set(names) < set(every.get_feature_names_out())
+    with pytest.raises(ValueError, match="scripts must be 'all' or 'han'"):
+        CharNgramTfidf(scripts="latin").fit(texts)

@@ -29,9 +29,11 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
 from pipeline.text.fold import fold
-from pipeline.themes.taxonomy import load_taxonomy
+from pipeline.text.patterns import CJK
+from pipeline.themes.taxonomy import Taxonomy, load_taxonomy
 
 WORD_PATTERN = r"(?u)\b[^\W\d_\u3400-\u9fff]{2,}\b|\b\d{4}\b"
+_NOT_HAN = re.compile(f"[^{CJK}]+")
 _BITS = 21  # every Unicode code point (+1) fits in 21 bits, so three of them fit in an int64
 
 
@@ -84,23 +86,43 @@ class _KeyedTfidf(TransformerMixin, BaseEstimator):
     def __getstate__(self):
         return {k: v for k, v in super().__getstate__().items() if not k.endswith("_index")}
 
+    def get_state(self) -> dict:
+        """The fitted state as NumPy arrays of numbers (and, for words, strings)."""
+        return {"keys": self.keys_, "idf": self.idf_}
+
+    def set_state(self, state: dict):
+        """Take a fitted state from :meth:`get_state`."""
+        self.keys_ = np.asarray(state["keys"], dtype=np.int64)
+        self.idf_ = np.asarray(state["idf"], dtype=np.float64)
+        self._key_index = None
+        return self
+
     def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         counts.sum_duplicates()
         counts.data = (1.0 + np.log(counts.data)) * self.idf_[counts.indices]
-        return normalize(counts, copy=False)
+        return normalize(counts, copy=False) if counts.shape[1] else counts  # no n-gram kept: no columns
 
     def get_feature_names_out(self, input_features=None):
         return np.array(self._names(self.keys_), dtype=object)
 
 
 class CharNgramTfidf(_KeyedTfidf):
-    """Character 1-3-grams inside space-padded words (``char_wb``): reads Chinese, which has no spaces."""
+    """Character 1-3-grams inside space-padded words (``char_wb``): reads Chinese, which has no spaces.
 
-    def __init__(self, min_df: int = 2, folded: bool = False):
+    ``scripts="han"`` keeps only the runs of Chinese characters (everything else reads as a
+    space), leaving English to the word n-grams; ``"all"`` reads every character.
+    """
+
+    def __init__(self, min_df: int = 2, folded: bool = False, scripts: str = "all"):
         self.min_df = min_df
         self.folded = folded
+        self.scripts = scripts
 
     def _keys(self, texts, fitting):
+        if self.scripts == "han":
+            texts = [_NOT_HAN.sub(" ", t) for t in texts]
+        elif self.scripts != "all":
+            raise ValueError(f"scripts must be 'all' or 'han', not {self.scripts!r}")
         # " w1  w2 " per text: an n-gram holding two spaces in a row crosses a word (or text) edge
         padded = [f" {'  '.join(words)} " if (words := t.split()) else "" for t in texts]
         lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
@@ -175,6 +197,15 @@ class WordNgramTfidf(_KeyedTfidf):
         del self._fit_words
         self._word_index = self._key_index = None
 
+    def get_state(self) -> dict:
+        return {**super().get_state(), "words": np.asarray(self.words_, dtype=str)}
+
+    def set_state(self, state: dict):
+        super().set_state(state)
+        self.words_ = np.asarray(state["words"], dtype=str).astype(object)
+        self._word_index = None
+        return self
+
     def _names(self, keys):
         size = len(self.words_)
         return [self.words_[k] if k < size else f"{self.words_[(k - size) // size]} {self.words_[(k - size) % size]}"
@@ -199,31 +230,46 @@ class FoldedUnion(FeatureUnion):
 class CueTermCounts(TransformerMixin, BaseEstimator):
     """``log(1 + count)`` of each theme's cue terms in a text: one column per theme.
 
+    The cue terms are taken from the taxonomy when fitted and kept (``cues_``): a fitted
+    counter, and a model file made of it, counts the terms it was fitted with.
     Counts are those of the theme's cue pattern (``Taxonomy.cue_pattern``): English cues from
     a word start, Chinese cues anywhere, leftmost first, the longest at a position, no overlaps
     within a theme (an English cue wins over a Chinese one starting at the same character).
     """
 
-    def __init__(self, themes: list[str] | None = None, weight: float = 1.0, folded: bool = False):
-        self.themes = themes
+    def __init__(self, taxonomy: Taxonomy | None = None, weight: float = 1.0, folded: bool = False):
+        self.taxonomy = taxonomy
         self.weight = weight
         self.folded = folded
 
     def fit(self, texts=None, y=None):
-        self.themes_ = list(self.themes or load_taxonomy().ids)
+        """Take the themes and cue terms of ``taxonomy`` (None: the package's ``themes.json``):
+        from then on they are this object's own (``themes_``, ``cues_``)."""
+        taxonomy = self.taxonomy if self.taxonomy is not None else load_taxonomy()
+        self.themes_ = taxonomy.ids
+        self.cues_ = [[list(t.cues_en), list(t.cues_zh)] for t in taxonomy.themes]
+        self._build()
+        return self
+
+    def get_state(self) -> dict:
+        """The fitted state as plain data (theme ids and their cue terms)."""
+        return {"themes": list(self.themes_), "cues": self.cues_}
+
+    def set_state(self, state: dict) -> CueTermCounts:
+        """Take a fitted state from :meth:`get_state`."""
+        self.themes_ = list(state["themes"])
+        self.cues_ = [[list(en), list(zh)] for en, zh in state["cues"]]
         self._build()
         return self
 
     def _build(self):
         import ahocorasick
 
-        taxonomy = load_taxonomy()
         owners: dict[str, list[tuple[int, bool]]] = {}
-        for k, theme_id in enumerate(self.themes_):
-            theme = taxonomy[theme_id]
-            for term in {fold(c) for c in theme.cues_en}:
+        for k, (cues_en, cues_zh) in enumerate(self.cues_):
+            for term in {fold(c) for c in cues_en}:
                 owners.setdefault(term, []).append((k, True))
-            for term in {fold(c) for c in theme.cues_zh}:
+            for term in {fold(c) for c in cues_zh}:
                 owners.setdefault(term, []).append((k, False))
         automaton = ahocorasick.Automaton()
         for term, who in owners.items():

@@ -39,6 +39,20 @@ class Taxonomy:
     def ids(self) -> list[str]:
         return [t.id for t in self.themes]
 
+    def to_dict(self) -> dict:
+        """The taxonomy as plain data, in the layout of ``themes.json`` (a model file stores it)."""
+        return {"version": self.version,
+                "themes": [{"id": t.id, "name": t.name, "scope": t.scope, "cues_en": list(t.cues_en),
+                            "cues_zh": list(t.cues_zh)} for t in self.themes],
+                "waie_crosswalk": {k: list(v) for k, v in self.waie_crosswalk.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Taxonomy:
+        """A taxonomy from plain data in the layout of ``themes.json``."""
+        themes = tuple(Theme(t["id"], t["name"], t["scope"], tuple(t["cues_en"]), tuple(t["cues_zh"]))
+                       for t in data["themes"])
+        return cls(data["version"], themes, dict(data.get("waie_crosswalk", {})))
+
     def __getitem__(self, theme_id: str) -> Theme:
         for theme in self.themes:
             if theme.id == theme_id:
@@ -85,11 +99,8 @@ def _trie_regex(words: list[str]) -> str:
 @cache
 def load_taxonomy() -> Taxonomy:
     """The project's taxonomy (``pipeline/themes.json``)."""
-    data = json.loads(resources.files("pipeline.themes").joinpath("themes.json").read_text(encoding="utf-8"))
-    themes = tuple(
-        Theme(t["id"], t["name"], t["scope"], tuple(t["cues_en"]), tuple(t["cues_zh"])) for t in data["themes"]
-    )
-    return Taxonomy(data["version"], themes, dict(data["waie_crosswalk"]))
+    return Taxonomy.from_dict(json.loads(resources.files("pipeline.themes").joinpath("themes.json")
+                                         .read_text(encoding="utf-8")))
 
 
 THEMES = load_taxonomy().ids
