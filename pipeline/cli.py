@@ -12,7 +12,8 @@ import click
 from pipeline import config
 from pipeline.io.output import RowWriter, batched, format_of
 from pipeline.io.read import DEFAULT_MAX_BYTES, RawDocument, Skipped, iter_documents
-from pipeline.text.clean import ATTRIBUTION_FIELDS, Cleaner
+from pipeline.text.attribution import ATTRIBUTION_FIELDS
+from pipeline.text.clean import Cleaner
 
 input_paths = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 read_options = [

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 PIPELINE_MODULES = ("text/clean.py", "text/patterns.py", "text/repair.py", "text/segment.py", "process.py",
+                    "text/attribution.py", "text/issuers.json",
                     "themes/themes.json")
 
 
