@@ -196,13 +196,20 @@ def _clean_rows(cleaner: Cleaner, doc: RawDocument, explain: bool):
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the figures as JSON here.")
 @click.option("--errors", is_flag=True, help="List, per page, the clauses missed and the ones made up.")
-def evaluate_segments(gold_dir, as_json, errors):
+@click.option("--leave-corpus-out", is_flag=True,
+              help="Attribution: leave out the gazetteer entries that only this corpus's gold names.")
+def evaluate_segments(gold_dir, as_json, errors, leave_corpus_out):
     """Score cleaning + segmentation against gold pages (a folder with gold/ and raw/)."""
     from collections import Counter
 
+    from pipeline.measure import attribution_eval
     from pipeline.measure.evaluate_segments import evaluate_corpus
+    from pipeline.process import SegmentJob
+    from pipeline.text.attribution import Attributor
 
-    summary, results = evaluate_corpus(gold_dir)
+    held_out = gold_dir.resolve().parent.name if gold_dir.name == "gold" else gold_dir.resolve().name
+    attributor = Attributor(leave_out=held_out if leave_corpus_out else None)
+    summary, results = evaluate_corpus(gold_dir, SegmentJob(cleaner=Cleaner(attributor=attributor)))
     if errors:
         for r in results:
             missed = Counter(r.gold) - Counter(r.predicted)
@@ -215,6 +222,8 @@ def evaluate_segments(gold_dir, as_json, errors):
                     click.echo(f"  + {text}")
                 for text in r.leaked:
                     click.echo(f"  boilerplate leaked: {text}")
+        for line in attribution_eval.misses([r.fields for r in results]):
+            click.echo(line)
     header = f"{'':4} {'pages':>5} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'content':>8} {'boilerpl.':>9} {'attrib.':>8}"
     click.echo(header)
     for name, f in summary.items():
@@ -225,8 +234,11 @@ def evaluate_segments(gold_dir, as_json, errors):
         )
     click.echo("P/R/F1: exact clause match (whitespace-normalised); content: share of gold clause text "
                "recovered; boilerpl./attrib.: share of gold boilerplate/attribution lines found in clauses.")
+    fields = attribution_eval.summarise([r.fields for r in results])
+    for line in attribution_eval.format_table(fields, "(leave-corpus-out)" if leave_corpus_out else ""):
+        click.echo(line)
     if as_json:
-        as_json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        as_json.write_text(json.dumps({**summary, "attribution": fields}, indent=2), encoding="utf-8")
 
 
 @main.command()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from pipeline.text.attribution import Attributor, DateValue, name_key, parse_date
 from pipeline.text.repair import repair_text
@@ -109,6 +110,12 @@ class Matcher:
         if not out:
             return False
         return self.issuer(gold, out) if name == "issuer" else self.document(gold, out)
+
+
+@cache
+def default_matcher() -> Matcher:
+    """The scorer's matcher: the whole gazetteer, whatever the system under test was given."""
+    return Matcher(Attributor())
 
 
 @dataclass

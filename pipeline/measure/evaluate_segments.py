@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.io.read import read_file
+from pipeline.measure.attribution_eval import PageAttribution, default_matcher, score_page
 from pipeline.process import SegmentJob
 from pipeline.text.repair import repair_text
 
@@ -46,6 +47,7 @@ class PageResult:
     leaked: list[str] = field(default_factory=list)
     attribution: list[str] = field(default_factory=list)
     attribution_leaked: list[str] = field(default_factory=list)
+    fields: PageAttribution | None = None  # issuer, document, date against the gold's (attribution_eval)
 
 
 def evaluate_page(gold_path: Path, raw_dir: Path, job: SegmentJob) -> PageResult:
@@ -53,7 +55,8 @@ def evaluate_page(gold_path: Path, raw_dir: Path, job: SegmentJob) -> PageResult
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     raw_path = raw_dir / gold["file"]
     docs = list(read_file(raw_path))
-    rows = [r for r in job.run(docs) if not r["truncated"]]
+    all_rows = list(job.run(docs))
+    rows = [r for r in all_rows if not r["truncated"]]
     predicted = [normalise(r["text"]) for r in rows]
     gold_clauses = [normalise(c) for p in gold["passages"] for c in p["clauses"]]
     matched = sum((Counter(predicted) & Counter(gold_clauses)).values())
@@ -77,7 +80,7 @@ def evaluate_page(gold_path: Path, raw_dir: Path, job: SegmentJob) -> PageResult
     return PageResult(
         gold["file"], gold.get("lang", "?"), gold_clauses, predicted, matched,
         sum(gold_u.values()), sum((gold_u & pred_u).values()),
-        boilerplate, leaks(boilerplate), attribution, leaks(attribution),
+        boilerplate, leaks(boilerplate), attribution, leaks(attribution), score_page(gold, all_rows, default_matcher()),
     )
 
 
