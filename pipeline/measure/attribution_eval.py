@@ -7,12 +7,14 @@ of the page carries the same one:
   Administration of China``; for a joint statement, one shared party is enough), or the same
   words up to case, spacing, punctuation and Traditional/Simplified characters, one containing
   the other when the shorter is at least half the longer;
-* document: the same title so folded, the output containing the gold's, or the gold's
-  containing an output at least half its length (a short form);
+* document: the same title so folded (short parenthetical glosses such as ``(AI)`` dropped,
+  ``Artificial Intelligence`` read as ``AI``), the output containing the gold's, the gold's
+  containing an output at least half its length (a short form), or the two at least 85 %
+  alike (difflib's ratio);
 * date: the same day, or the same month or year where that is all the gold has (the gold's
   date read with the same date reader; a gold date without a year is compared on month and
-  day). A gold date the reader cannot read (``Thursday``) is compared as words with
-  ``date_text``. The output's ``date`` and ``posted`` both count, since the gold records the
+  day, also against the output's ``date_text``). A gold date the reader cannot read
+  (``Thursday``) is compared as words with ``date_text``. The output's ``date`` and ``posted`` both count, since the gold records the
   page's posting date where the page gives no other.
 
 A value is *wrong* when a clause row carries a value for a field that matches none of the gold
@@ -25,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import cache
 
 from pipeline.text.attribution import Attributor, DateValue, name_key, parse_date
@@ -35,6 +38,13 @@ FIELDS = ("issuer", "document", "date")
 
 def _key(text: str) -> str:
     return name_key(repair_text(text))
+
+
+def _title_key(text: str) -> str:
+    """A title's key, without short parenthetical glosses (``(AI)``) and with ``AI`` for
+    ``Artificial Intelligence``."""
+    text = re.sub(r"\s*[(（][^()（）]{1,8}[)）]", "", repair_text(text))
+    return name_key(re.sub(r"artificial\s+intelligence", "AI", text, flags=re.IGNORECASE))
 
 
 def _contains(a: str, b: str, ratio: float = 0.5) -> bool:
@@ -81,8 +91,10 @@ class Matcher:
 
     @staticmethod
     def document(gold: str, out: str) -> bool:
-        g, o = _key(gold), _key(out)
-        return bool(g and o) and (g == o or g in o or (o in g and len(o) >= 0.5 * len(g)))
+        g, o = _title_key(gold), _title_key(out)
+        if not (g and o):
+            return False
+        return g == o or g in o or (o in g and len(o) >= 0.5 * len(g)) or SequenceMatcher(None, g, o).ratio() >= 0.85
 
     @staticmethod
     def date(gold: str, row: dict) -> bool:
@@ -90,7 +102,10 @@ class Matcher:
         if value is None or value.month is None and value.year is None:
             text = row.get("date_text") or ""
             return bool(text) and _contains(_key(gold), _key(text), 0.0)
-        for out in (row.get("date"), row.get("posted")):
+        outputs = [row.get("date"), row.get("posted")]
+        if value.year is None:  # the gold has no year: the output's words may have none either
+            outputs.append(row.get("date_text"))
+        for out in outputs:
             parts = _parts(out)
             if parts is None:
                 continue

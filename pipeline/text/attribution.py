@@ -344,7 +344,7 @@ _DOC_NOUNS = (r"Declaration|Statement|Initiative|Resolution|Consensus|Plan|Princ
               r"Guidance|Framework|Measures|Communiqu[eé]|Act|Law|Bill|Charter|Recommendations?|Standard|Policy|"
               r"Directive|Regulation|Opinion|Call|Convention|Treaty|Roadmap|Blueprint|White Paper|Agenda|Compact|"
               r"Pledge|Commitments?|Rules|Provisions|Order|Circular|Ethics|Tenets|Manifesto|Letter|Position Paper|Report")
-_TITLE_WORD = r"(?:[A-Z0-9][\w'’.&+-]*|\([A-Z][\w ]{0,30}\))"
+_TITLE_WORD = r"(?:[A-Z]\.(?:[A-Z]\.)+|[A-Z0-9][\w'’&+/-]*|\([A-Z][\w ]{0,30}\))"
 _SMALL = r"(?:of|on|for|and|the|in|to|&|a|an|with|by|at|into|from|its)"
 #: A capitalised English title that holds a document noun: ``the Shanghai Declaration on Global AI Governance``.
 EN_TITLE = re.compile(
@@ -373,10 +373,16 @@ NARRATIVE_DOCUMENT = re.compile(
     re.IGNORECASE)
 
 
+#: An enumeration label or a byline word at the start: a section heading or a credit, not a title.
+NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.、)\s]|[(（]?[一二三四五六七八九十]{1,3}[、)）]|[A-Za-z][.)]\s|"
+                      r"[IVX]{1,4}\.\s|(?:Authors?|By|Photo|Source|Editor)\b|第)")
+
+
 def is_title(text: str) -> bool:
-    """Whether ``text`` can be a statement's title: neither a section heading nor a generic noun."""
+    """Whether ``text`` can be a statement's title: neither a section heading, a numbered item,
+    nor a generic noun (``declaration``)."""
     text = text.strip(" “”\"'《》")
-    if len(text) < 2 or NOT_A_TITLE.match(text) or len(text) > 200:
+    if len(text) < 2 or NOT_A_TITLE.match(text) or NUMBERED.match(text) or len(text) > 200:
         return False
     if CJK_CHAR.search(text):
         return len(text) >= 4
@@ -418,6 +424,7 @@ def en_titles(text: str) -> list[tuple[int, str]]:
         if not EN_DOC_NOUN.search(title):
             continue
         title = _NOT_EN_TITLE_START.sub("", HEADLINE_VERB.split(title)[-1])
+        title = re.sub(r"(?:\s+(?:an|a|the|of|on|for|and|to|in|it|its|this|with|by))+$", "", title, flags=re.IGNORECASE)
         title = re.sub(r"^[A-Z][\w.-]*(?:’|')s\s+", "", title)
         if is_title(title) and len(title.split()) <= 18:
             out.append((m.start(), title))
@@ -614,11 +621,14 @@ class Attributor:
             stated = parse_date(given.get("date"), year)
             if stated:
                 out["date"], out["date_text"] = stated.iso, stated.text
+            elif given.get("date"):  # a date the reader cannot place (``Thursday``): its words
+                out["date_text"] = given["date"].strip()
             for key, value in page.items():
                 if value and not out.get(key) and not (lines_name_documents and not any(given.values())):
                     out[key] = value
             if not out["date"] and posted:
                 out["date"], out["date_text"] = posted.iso, posted.text
+            out["date_text"] = out["date_text"] or (given.get("posted") or "").strip() or None
             passage.attribution = out
 
     def _page_findings(self, headings: list[str], body: str, year: int | None) -> dict:
@@ -655,7 +665,7 @@ class Attributor:
         """The first date with a month near the top of the page (a news report's date of the event)."""
         for text in texts:
             for _, _, value in find_dates(text, year):
-                if value.iso and value.month:
+                if value.month:
                     return value
         return None
 
@@ -682,7 +692,7 @@ class Attributor:
             if not verbs:
                 continue
             for start, _, value in find_dates(sentence, year):
-                if value.iso and value.month and any(abs(start - v) <= 60 for v in verbs):
+                if value.month and any(abs(start - v) <= 60 for v in verbs):
                     if re.match(r"\s*(?:起|起施行|施行|生效|to take effect)", sentence[start + len(value.text):]):
                         continue
                     return value
