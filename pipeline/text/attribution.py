@@ -246,6 +246,8 @@ EN_BEFORE = re.compile(r"\b(?:issued|released|adopted|published|unveiled|launche
 EN_SAID = re.compile(r"^\s*(?:said|says|stated|declared|announced)\s+(?:in\s+)?(?:a|its|their)?\s*"
                      r"(?:joint\s+)?(?:statement|declaration|communiqu[eé])", re.IGNORECASE)
 ZH_AFTER = re.compile(r"^" + _ZH_REPORT)
+#: Between the names of a joint statement's parties.
+PARTIES = re.compile(r"\s*(?:;|,\s*and\s+(?:the\s+)?|,\s*|\s+and\s+(?:the\s+)?|\s+&\s+|、|和|与|與|及)\s*")
 CHAIN = re.compile(r"^(?:\s*(?:[、,，;；和与及&]|and|会同|联合|with)\s*)+$", re.IGNORECASE)
 ZH_JOINT = re.compile(r"^(?:[和与、及]\S{0,2}?)")
 ZH_STATEMENT = re.compile(r"关于.{2,60}?(?:联合声明|宣言|倡议|共识)")
@@ -290,6 +292,8 @@ def mark_reported_issuers(doc: Doc) -> Doc:
     return doc
 
 
+#: After a date: the day something takes effect, not the day it was made.
+TAKES_EFFECT = re.compile(r"\s*(?:起|起施行|施行|生效|正式施行|to take effect|takes effect|will take effect)")
 #: An issuer that the gazetteer does not know, named by a reporting phrase.
 UNKNOWN_EN = re.compile(
     r"(?:^|(?<=[.;:]\s)|(?<=\n))(?P<issuer>(?:The\s+)?(?:[A-Z][\w.&'’-]*|U\.S\.)(?:\s+(?:of|for|and|on|the|&|de|[A-Z][\w.&'’()-]*)){0,9})"
@@ -322,7 +326,7 @@ TYPE_WORDS = [
                            re.IGNORECASE)),
     ("association", re.compile(r"Association|Society|Federation|Union|Council of .*Professional|Committee|Alliance|"
                                r"协会|学会|联合会|联盟|工会|公会", re.IGNORECASE)),
-    ("government", re.compile(r"Ministry|Minister|Department|Government|Agency|Authority|Commission|Office|Cabinet|"
+    ("government", re.compile(r"Ministry|Minister|Department|Government|Agency|Authority|Commission|Office|Cabinet|Council|"
                               r"President|Governor|Administration|Bureau|Secretary|部|局|委|办|政府|国务院|署|厅",
                               re.IGNORECASE)),
 ]
@@ -424,6 +428,7 @@ def en_titles(text: str) -> list[tuple[int, str]]:
         if not EN_DOC_NOUN.search(title):
             continue
         title = _NOT_EN_TITLE_START.sub("", HEADLINE_VERB.split(title)[-1])
+        title = re.sub(rf"\s+(?:on|in|of)\s+{_MONTHS}.*$", "", title)  # ``… Ethics on May 20``
         title = re.sub(r"(?:\s+(?:an|a|the|of|on|for|and|to|in|it|its|this|with|by))+$", "", title, flags=re.IGNORECASE)
         title = re.sub(r"^[A-Z][\w.-]*(?:’|')s\s+", "", title)
         if is_title(title) and len(title.split()) <= 18:
@@ -549,8 +554,19 @@ class Attributor:
         return Found(self._entries([best]), best.text)
 
     def issuer_fields(self, found: Found) -> dict:
-        """The ``issuer``, ``issuer_text``, ``issuer_type`` and ``country`` fields of a found issuer."""
+        """The ``issuer``, ``issuer_text``, ``issuer_type`` and ``country`` fields of a found issuer.
+
+        Issuers the gazetteer does not know keep their words; a list of names (``A and B``,
+        ``A、B``) where every part is a name of its own (two words or more, an abbreviation, or a
+        gazetteer name) is a joint statement: the parts joined by :data:`JOINT`."""
         if not found.issuers:
+            parts = [p.strip() for p in PARTIES.split(found.text) if p.strip()]
+            if len(parts) > 1 and all(self._is_name(p) for p in parts):
+                resolved = [self.resolve_issuer(p) for p in parts]
+                names = [r.issuers[0].name if r.issuers else r.text for r in resolved]
+                first = self.issuer_fields(resolved[0])
+                return {"issuer": JOINT.join(dict.fromkeys(names)), "issuer_text": found.text,
+                        "issuer_type": first["issuer_type"], "country": first["country"]}
             return {"issuer": found.text, "issuer_text": found.text, "issuer_type": issuer_type_of(found.text),
                     "country": self._country_in(found.text)}
         countries = list(dict.fromkeys(i.country for i in found.issuers if i.country))
@@ -558,6 +574,13 @@ class Attributor:
         return {"issuer": JOINT.join(i.name for i in found.issuers), "issuer_text": found.text,
                 "issuer_type": types[0] if len(types) == 1 else "joint",
                 "country": JOINT.join(countries) or None}
+
+    def _is_name(self, text: str) -> bool:
+        if self.gazetteer.lookup(text):
+            return True
+        if CJK_CHAR.search(text):
+            return len(text) >= 2 and bool(re.search(ZH_INSTITUTION_END + "$", match_form(text)))
+        return len(text.split()) >= 2 or bool(re.fullmatch(r"[A-Z][A-Z&-]{1,9}", text))
 
     def _country_in(self, text: str) -> str | None:
         ents, _ = self.issuer_spans(text)
@@ -607,6 +630,7 @@ class Attributor:
         # where lines after passages name their documents (LAIP pages), a passage without a line
         # of its own (its line was cut off) is another document's: the page says nothing of it
         lines_name_documents = any(a.get("document") for a in raw)
+        first_date = page.pop("first_date")
         for passage, given in zip(passages, raw, strict=True):
             out = {key: None for key in ATTRIBUTION_FIELDS}
             if given.get("issuer"):
@@ -628,6 +652,8 @@ class Attributor:
                     out[key] = value
             if not out["date"] and posted:
                 out["date"], out["date_text"] = posted.iso, posted.text
+            if not out["date"] and not out["date_text"] and first_date and not (lines_name_documents and not any(given.values())):
+                out["date"], out["date_text"] = first_date.iso, first_date.text
             out["date_text"] = out["date_text"] or (given.get("posted") or "").strip() or None
             passage.attribution = out
 
@@ -655,17 +681,19 @@ class Attributor:
             document = self.find_document(body)
             if document:
                 page["document"] = document
-        stated = self._stated_date(body, year) or self._first_date(headings[:2] + [body[:600]], year)
+        stated = self._stated_date(body, year)
         if stated:
             page["date"], page["date_text"] = stated.iso, stated.text
+        page["first_date"] = self._first_date(headings[:2] + [body[:600]], year)
         return page
 
     @staticmethod
     def _first_date(texts: list[str], year: int | None) -> DateValue | None:
-        """The first date with a month near the top of the page (a news report's date of the event)."""
+        """The first date with a month near the top of the page (a news report's date of the event),
+        other than a date something takes effect (``自2022年3月1日起施行``)."""
         for text in texts:
-            for _, _, value in find_dates(text, year):
-                if value.month:
+            for start, end, value in find_dates(text, year):
+                if value.month and not TAKES_EFFECT.match(text[end:]):
                     return value
         return None
 
@@ -693,7 +721,7 @@ class Attributor:
                 continue
             for start, _, value in find_dates(sentence, year):
                 if value.month and any(abs(start - v) <= 60 for v in verbs):
-                    if re.match(r"\s*(?:起|起施行|施行|生效|to take effect)", sentence[start + len(value.text):]):
+                    if TAKES_EFFECT.match(sentence[start + len(value.text):]):
                         continue
                     return value
         return None
