@@ -692,7 +692,7 @@ class Attributor:
         """The first date with a month near the top of the page (a news report's date of the event),
         other than a date something takes effect (``自2022年3月1日起施行``)."""
         for text in texts:
-            for start, end, value in find_dates(text, year):
+            for _, end, value in find_dates(text, year):
                 if value.month and not TAKES_EFFECT.match(text[end:]):
                     return value
         return None
