@@ -168,6 +168,7 @@ class Issuer:
 
 
 _KEY_DROP = re.compile(r"[\W_]+")
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def match_form(text: str) -> str:
@@ -459,6 +460,9 @@ class Attributor:
     #: How much of a page's text is searched for issuers, titles and dates (the statement's
     #: maker is named near the top; this keeps long documents fast).
     SEARCH_CHARS = 3000
+    #: Where no reporting phrase names the issuer, the first institution named in the headline or
+    #: this many characters of the text is taken for it.
+    FALLBACK_CHARS = 250
 
     def __init__(self, gazetteer_path: str | Path = ISSUERS_JSON, leave_out: str | None = None):
         self.gazetteer_path = str(gazetteer_path)
@@ -497,7 +501,9 @@ class Attributor:
         for lang, nlp in self.pipelines.items():
             if lang == "zh" and not CJK_CHAR.search(text):
                 continue
-            doc = nlp(match_form(text) if lang == "zh" else text)
+            # English names are matched with the Chinese characters masked (same offsets), so
+            # that ``…组织(OECD)`` tokenizes as it would in English
+            doc = nlp(match_form(text) if lang == "zh" else CJK_RUN.sub(lambda m: " " * len(m.group(0)), text))
             ents.extend(doc.ents)
             reported.extend(doc.spans["reported"])
         key = lambda s: s.start_char  # noqa: E731
@@ -674,7 +680,7 @@ class Attributor:
                     document = title
                 if document:
                     page["document"] = document
-        found = found or self.reported_issuer(body) or self.first_issuer(" ".join(headings[:1]) + "\n" + body[:600])
+        found = found or self.reported_issuer(body) or self.first_issuer(" ".join(headings[:1]) + "\n" + body[:self.FALLBACK_CHARS])
         if found:
             page.update(self.issuer_fields(found))
         if "document" not in page:
