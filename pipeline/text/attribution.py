@@ -343,6 +343,8 @@ def issuer_type_of(name: str) -> str | None:
 _DOC_WORDS_ZH = (r"声明|宣言|倡议|办法|规定|计划|共识|意见|框架|原则|规范|准则|指引|指南|指导意见|规划|通知|方案|"
                  r"条例|法|白皮书|标准|要求|公约|守则|倡议书|纲要|战略|措施|决定|报告|立场文件|路线图|行动计划|政策宣言")
 ZH_TITLE = re.compile(r"《(?P<title>[^《》]{2,80})》")
+#: A title in corner brackets or quotes, as Traditional-character pages write them: ``「…指引」``.
+ZH_QUOTED_TITLE = re.compile(r"[「“](?P<title>[^「」“”]{4,60})[」”]")
 ZH_SHORT_FORM = re.compile(r"《(?P<full>[^《》]{2,80})》\s*[(（]\s*(?:以下)?简称\s*[“\"《]?(?P<short>[^”\"》)）]{1,20})[”\"》]?\s*[)）]")
 ZH_DOC_END = re.compile(rf"(?:{_DOC_WORDS_ZH})(?:\s*[(（][^)）]{{1,20}}[)）])?$")
 _DOC_NOUNS = (r"Declaration|Statement|Initiative|Resolution|Consensus|Plan|Principles|Strategy|Code|Guidelines?|"
@@ -410,6 +412,10 @@ def zh_titles(text: str) -> list[tuple[int, str]]:
             continue
         if is_title(title):
             out.append((m.start(), title))
+    if not out:  # a quoted title that ends like a document: ``「…通用指引」``
+        for m in ZH_QUOTED_TITLE.finditer(text):
+            if ZH_DOC_END.search(match_form(m["title"])) and is_title(m["title"]):
+                out.append((m.start(), m["title"].strip()))
     if not out:  # a title without 《》 right after a reporting verb (``…发布关于…的实施意见``)
         folded = match_form(text)
         for m in ZH_VERB_TITLE.finditer(folded):
@@ -462,7 +468,7 @@ class Attributor:
     SEARCH_CHARS = 3000
     #: Where no reporting phrase names the issuer, the first institution named in the headline or
     #: this many characters of the text is taken for it.
-    FALLBACK_CHARS = 250
+    FALLBACK_CHARS = 600
 
     def __init__(self, gazetteer_path: str | Path = ISSUERS_JSON, leave_out: str | None = None):
         self.gazetteer_path = str(gazetteer_path)
