@@ -51,7 +51,7 @@ _Y = r"(?:19|20)\d\d"
 #: Where a date is, in the forms pages write them; ``dateparser`` then reads the span.
 DATE_SPAN = re.compile(
     rf"(?P<ymd>(?<!\d){_Y}\s*[-/.年]\s*\d{{1,2}}\s*[-/.月]\s*\d{{1,2}}(?:\s*日)?(?!\d))"
-    rf"|(?P<dmy>(?<!\d)\d{{1,2}}[./]\d{{1,2}}[./]{_Y}(?!\d))"
+    rf"|(?P<dmy>(?<!\d)\d{{1,2}}[./-]\d{{1,2}}[./-]{_Y}(?!\d))"
     rf"|(?P<ym>(?<!\d){_Y}\s*年\s*\d{{1,2}}\s*月|(?<!\d){_Y}-\d{{1,2}}(?![-\d]))"
     rf"|(?P<md_zh>(?<!\d)\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)"
     rf"|(?P<en>(?:(?<!\d)\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MONTHS}"
@@ -649,9 +649,13 @@ class Attributor:
                 out.update(self.issuer_fields(self.resolve_issuer(given["issuer"])))
             if given.get("document"):
                 out["document"] = given["document"].strip()
-            if given.get("source"):
-                out["source"] = given["source"].strip()
             posted = parse_date(given.get("posted"), year)
+            if given.get("source"):  # ``来源:某报 2025-09-26``: the outlet, and the page's date
+                dated = find_dates(given["source"], year)
+                if dated and dated[0][2].month:
+                    posted = posted or dated[0][2]
+                    given["source"] = given["source"][: dated[0][0]] + given["source"][dated[0][1]:]
+                out["source"] = given["source"].strip(" ,，|") or None
             if posted:
                 out["posted"] = posted.iso
             stated = parse_date(given.get("date"), year)
