@@ -315,6 +315,39 @@ _ZH_WEAK = re.compile(r"^(?:近日|日前|今天|今日|记者|我国|我市|我
 _EN_WEAK = re.compile(r"^(?:The|It|This|They|We|He|She|On|In|At|Today|Yesterday|Last|Its|Their|Our|China's|"
                       r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[A-Z][a-z]+day)$")
 
+_INSTITUTION_WORDS = (r"Ministry|Department|Commission|Council|Authority|Agency|Office|Institute|Association|Society|"
+                      r"Committee|Government|Parliament|Legislature|Senate|Congress|Assembly|Court|Bureau|Board|"
+                      r"Federation|Union|Organi[sz]ation|University|Foundation|Forum|Cabinet|Administration|Regulator|"
+                      r"Secretariat|Presidency|Alliance|Academy|Centre|Center|Confederation")
+#: A name shaped like an institution's, in English: ``the Ministry of Digital Economy``, ``AI Commission``.
+EN_INSTITUTION = re.compile(
+    rf"(?P<name>(?:[A-Z][\w&'’.-]*\s+(?:(?:of|for|and|on|the|&)\s+)*){{0,5}}(?:{_INSTITUTION_WORDS})\b"
+    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+(?:and\s+|&\s+)?[A-Z][\w&'’.-]*){{0,5}})?)")
+#: ... and in Chinese: a run of characters ending like a ministry, bureau, committee, court or company.
+ZH_INSTITUTION = re.compile(
+    r"(?:(?<=[从由据在经向是了日称说对，,。：:\s“「《])|^)(?P<name>[\u3400-\u9fff]{1,14}?"
+    r"(?:部|委员会|总局|管理局|监管局|局|办公室|办公厅|协会|学会|联合会|公会|理事会|议会|人民政府|政府|法院|检察院|"
+    r"研究院|科学院|大学|集团|公司|联盟|署))(?![\u3400-\u9fff]{0,1}(?:长|门|分|属|下))")
+
+
+ZH_BEFORE_NAME = re.compile(r"^.*[从由据经向对在]")
+
+
+def institution_names(text: str) -> list[tuple[int, str]]:
+    """Names shaped like institutions' in ``text`` (English and Chinese), with their offsets, in order."""
+    out = [(m.start("name"), m["name"]) for m in EN_INSTITUTION.finditer(text)
+           if not _EN_WEAK.match(m["name"].split()[0]) or len(m["name"].split()) > 1]
+    if CJK_CHAR.search(text):
+        folded = match_form(text)
+        for m in ZH_INSTITUTION.finditer(folded):
+            lead = ZH_BEFORE_NAME.search(m["name"])  # ``记者从国家医保局``: the name starts after 从
+            start = m.start("name") + (lead.end() if lead else 0)
+            name = text[start: m.end("name")]
+            if not _ZH_WEAK.match(match_form(name)) and len(name) >= 3:
+                out.append((start, name))
+    return sorted(out)
+
+
 #: Issuer types from words of the name, for issuers the gazetteer does not know.
 TYPE_WORDS = [
     ("intergovernmental", re.compile(r"United Nations|\bUN\b|Summit|G7|G20|BRICS|Organi[sz]ation for|联合国|峰会|"
@@ -557,13 +590,19 @@ class Attributor:
         return None
 
     def first_issuer(self, text: str) -> Found | None:
-        """The first gazetteer issuer ``text`` names (an institution before a state), else None."""
-        ents, _ = self.issuer_spans(text[: self.SEARCH_CHARS])
-        if not ents:
-            return None
+        """The first institution ``text`` names: a gazetteer issuer or a name shaped like an
+        institution's (``Ministry of …``, ``…监管局``), whichever comes first; a state only when
+        no institution is named."""
+        text = text[: self.SEARCH_CHARS]
+        ents, _ = self.issuer_spans(text)
         states = {"state", "bloc"}
-        best = next((s for s in ents if self.gazetteer.issuers[s.ent_id_].type not in states), ents[0])
-        return Found(self._entries([best]), best.text)
+        known = next((s for s in ents if self.gazetteer.issuers[s.ent_id_].type not in states), None)
+        shaped = institution_names(text)
+        if shaped and (known is None or shaped[0][0] < known.start_char):
+            return self.resolve_issuer(shaped[0][1])
+        if known is not None:
+            return Found(self._entries([known]), known.text)
+        return Found(self._entries(ents[:1]), ents[0].text) if ents else None
 
     def issuer_fields(self, found: Found) -> dict:
         """The ``issuer``, ``issuer_text``, ``issuer_type`` and ``country`` fields of a found issuer.
