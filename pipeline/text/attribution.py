@@ -304,14 +304,15 @@ UNKNOWN_EN_BY = re.compile(r"\b(?:issued|released|adopted|published|developed|dr
 #: ``…等四部门``: the named issuer and others.
 ZH_SEVERAL = re.compile(r"(?:等\s*[\d一二三四五六七八九十]{0,3}\s*(?:个)?(?:部门|部委|单位|机构|部門|單位|機構)|等)$")
 #: Words that can stand before an issuer's name in a sentence but are not part of it.
-ZH_LEAD_WORDS = re.compile(r"^(?:至于|至於|由|从|從|据|據|经|經|对|對|向|其中|同时|同時|此外|近日|日前|今天|今日)+")
+ZH_LEAD_WORDS = re.compile(r"^(?:至于|至於|由|从|從|据|據|其中|同时|同時|此外|近日|日前|今天|今日)+")
 #: How the name of a Chinese institution ends (ministries, bureaus, committees, courts, companies, …).
 ZH_INSTITUTION_END = (r"(?:部|委|局|办|办公室|办公厅|院|会|委员会|署|厅|府|政府|中心|协会|学会|联合会|联盟|公会|"
                       r"公司|集团|大学|学院|组织|法院|检察院|大会|论坛|研究所|研究院|工会|议会|国会|理事会|"
-                      r"[\u3400-\u9fff]{1,3}方)")
+                      r"(?<![\u3400-\u9fff]{2})[\u3400-\u9fff]方)")
 UNKNOWN_ZH = re.compile(r"(?:^|(?<=[\s,，。:：;；由从]))(?P<issuer>[\u3400-\u9fff()（）、和与]{1,30}?" + ZH_INSTITUTION_END
                         + r"(?:等\s*\S{0,3}\s*(?:部门|部委|单位|机构))?)" + _ZH_REPORT)
-_ZH_WEAK = re.compile(r"^(?:近日|日前|今天|今日|记者|我国|我市|我省|此次|本次|会议|新华社|据悉|为|该|其|已|并|在|会上|各地)")
+_ZH_WEAK = re.compile(r"^(?:近日|日前|今天|今日|记者|我|此次|本次|会议|新华社|据悉|为|该|其|已|并|在|会上|各|而|"
+                      r"[一二三四五六七八九十]是|推动|质询|督导|有关|相关|政府会|这|那|将|可|要|应|如)")
 _EN_WEAK = re.compile(r"^(?:The|It|This|They|We|He|She|On|In|At|Today|Yesterday|Last|Its|Their|Our|China's|"
                       r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[A-Z][a-z]+day)$")
 
@@ -321,8 +322,8 @@ _INSTITUTION_WORDS = (r"Ministry|Department|Commission|Council|Authority|Agency|
                       r"Secretariat|Presidency|Alliance|Academy|Centre|Center|Confederation")
 #: A name shaped like an institution's, in English: ``the Ministry of Digital Economy``, ``AI Commission``.
 EN_INSTITUTION = re.compile(
-    rf"(?P<name>(?:[A-Z][\w&'’.-]*\s+(?:(?:of|for|and|on|the|&)\s+)*){{0,5}}(?:{_INSTITUTION_WORDS})\b"
-    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w&'’.-]*(?:\s+(?:and\s+|&\s+)?[A-Z][\w&'’.-]*){{0,5}})?)")
+    rf"(?P<name>(?:[A-Z][\w&'’.-]*[ \t]+(?:(?:of|for|and|on|the|&)[ \t]+)*){{0,5}}(?:{_INSTITUTION_WORDS})\b"
+    rf"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?[A-Z][\w&'’.-]*(?:[ \t]+(?:and[ \t]+|&[ \t]+)?[A-Z][\w&'’.-]*){{0,5}})?)")
 #: ... and in Chinese: a run of characters ending like a ministry, bureau, committee, court or company.
 ZH_INSTITUTION = re.compile(
     r"(?:(?<=[从由据在经向是了日称说对，,。：:\s“「《])|^)(?P<name>[\u3400-\u9fff]{1,14}?"
@@ -335,8 +336,12 @@ ZH_BEFORE_NAME = re.compile(r"^.*[从由据经向对在]")
 
 def institution_names(text: str) -> list[tuple[int, str]]:
     """Names shaped like institutions' in ``text`` (English and Chinese), with their offsets, in order."""
-    out = [(m.start("name"), m["name"]) for m in EN_INSTITUTION.finditer(text)
-           if not _EN_WEAK.match(m["name"].split()[0]) or len(m["name"].split()) > 1]
+    out = []
+    for m in EN_INSTITUTION.finditer(text):
+        name = HEADLINE_VERB.split(re.sub(r"^(?:The|A|An)\s+", "", m["name"]))[0].strip()
+        words = [w for w in name.split() if not re.fullmatch(_INSTITUTION_WORDS + r"|of|for|and|on|the|&", w)]
+        if words and not _EN_WEAK.match(words[0]):  # a name, not a bare ``Council`` or ``The Government``
+            out.append((m.start("name"), name))
     if CJK_CHAR.search(text):
         folded = match_form(text)
         for m in ZH_INSTITUTION.finditer(folded):
@@ -398,7 +403,7 @@ NOT_A_TITLE = re.compile(
     rf"Principles|Preamble|Introduction)s?\s*$)", re.IGNORECASE)
 _NEWSPAPER = re.compile(r"(?:日报|日報|晚报|时报|时报|周刊|杂志|新闻|新聞|报|報|网|網)$")
 #: A verb of a title-case headline (``Council Approves Ethiopia's First AI Policy``): the title follows it.
-HEADLINE_VERB = re.compile(r"\b(?:Approves?|Announces?|Adopts?|Issues?|Releases?|Launches?|Unveils?|Publishes?|"
+HEADLINE_VERB = re.compile(r"\b(?:Discusses|Says|Plans|Approves?|Announces?|Adopts?|Issues?|Releases?|Launches?|Unveils?|Publishes?|"
                            r"Signs?|Passes?|Introduces?|Finali[sz]es?|Endorses?|Proposes?|Presents?|Enacts?|Updates?|"
                            r"Sets|Set to|Calls? for|Urges?|Welcomes?|Agrees?|Reaches?|Rolls? Out|Drafts?|Tables?)\s+")
 _NOT_EN_TITLE_START = re.compile(r"^(?:The|A|An|This|That|These|Its|Their|Our|On|In|At|By|For|Full Text:?)\s+",
@@ -631,7 +636,8 @@ class Attributor:
             return True
         if CJK_CHAR.search(text):
             return len(text) >= 2 and bool(re.search(ZH_INSTITUTION_END + "$", match_form(text)))
-        return len(text.split()) >= 2 or bool(re.fullmatch(r"[A-Z][A-Z&-]{1,9}", text))
+        return bool(re.fullmatch(r"[A-Z][A-Z&-]{1,9}", text)) or (
+            len(text.split()) >= 2 and bool(re.search(rf"\b(?:{_INSTITUTION_WORDS}|Corp|Inc|Ltd|Group)\b", text)))
 
     def _country_in(self, text: str) -> str | None:
         ents, _ = self.issuer_spans(text)
