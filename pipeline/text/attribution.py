@@ -27,7 +27,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import spacy
@@ -69,7 +69,9 @@ _ZH_PARTS = re.compile(r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})(?:\s*[-/.
 def _date_parser():
     from dateparser.date import DateDataParser
 
-    return DateDataParser(languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY"})
+    # absolute dates only: the spans are dates already (relative and "freshness" parsing is 3x slower)
+    return DateDataParser(languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY",
+                                                       "PARSERS": ["custom-formats", "absolute-time"]})
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def _parts_to_iso(year: int | None, month: int | None, day: int | None) -> str |
     return f"{year:04d}"
 
 
+@lru_cache(maxsize=4096)
 def read_date(span: str, kind: str, year: int | None = None) -> DateValue | None:
     """Read one date span of kind ``kind`` (a group name of :data:`DATE_SPAN`). ``year`` is the
     page's year, for a span that names none (``1月4日``, ``July 4``)."""
@@ -125,8 +128,10 @@ def read_date(span: str, kind: str, year: int | None = None) -> DateValue | None
     return DateValue(_parts_to_iso(y, m, d), span.strip(), given_year, m, d)
 
 
+@lru_cache(maxsize=1024)
 def find_dates(text: str, year: int | None = None) -> list[tuple[int, int, DateValue]]:
-    """Every date in ``text``: ``(start, end, value)``, in order; bare years only where nothing else is."""
+    """Every date in ``text``: ``(start, end, value)``, in order; bare years only where nothing else is
+    (the caller must not change the list: it is cached, as a page's texts are read several times)."""
     found = []
     for m in DATE_SPAN.finditer(text):
         value = read_date(m.group(0), m.lastgroup, year)
@@ -145,10 +150,15 @@ def parse_date(text: str | None, year: int | None = None) -> DateValue | None:
 
 
 def page_year(texts: list[str]) -> int | None:
-    """The year of the page: the first year any of ``texts`` (attribution first) names with a month."""
-    years = [value.year for text in texts for _, _, value in find_dates(text or "") if value.year]
-    full = [value.year for text in texts for _, _, value in find_dates(text or "") if value.year and value.month]
-    return (full or years or [None])[0]
+    """The year of the page: the first year any of ``texts`` (attribution first) names with a
+    month, else the first year it names at all."""
+    first = None
+    for text in texts:
+        for _, _, value in find_dates(text or ""):
+            if value.year and value.month:
+                return value.year
+            first = first or value.year
+    return first
 
 
 # ------------------------------------------------------------------------------------------ gazetteer
@@ -511,6 +521,7 @@ class Attributor:
     def __init__(self, gazetteer_path: str | Path = ISSUERS_JSON, leave_out: str | None = None):
         self.gazetteer_path = str(gazetteer_path)
         self.leave_out = leave_out
+        self._spans: dict = {}
 
     def __getstate__(self):
         return {"gazetteer_path": self.gazetteer_path, "leave_out": self.leave_out}
@@ -540,7 +551,15 @@ class Attributor:
 
     def issuer_spans(self, text: str) -> tuple[list[Span], list[Span]]:
         """Gazetteer issuers named in ``text`` and those a reporting phrase names, as spans of
-        the English or the Chinese pipeline (Chinese is matched on its Simplified form)."""
+        the English or the Chinese pipeline (Chinese is matched on its Simplified form). Kept for
+        the last texts seen: headings and attribution lines repeat across a site's pages."""
+        if text not in self._spans:
+            if len(self._spans) >= 2048:
+                self._spans.clear()
+            self._spans[text] = self._find_spans(text)
+        return self._spans[text]
+
+    def _find_spans(self, text: str) -> tuple[list[Span], list[Span]]:
         ents, reported = [], []
         for lang, nlp in self.pipelines.items():
             if lang == "zh" and not CJK_CHAR.search(text):
@@ -594,12 +613,14 @@ class Attributor:
                 return self.resolve_issuer(name)
         return None
 
-    def first_issuer(self, text: str) -> Found | None:
-        """The first institution ``text`` names: a gazetteer issuer or a name shaped like an
-        institution's (``Ministry of …``, ``…监管局``), whichever comes first; a state only when
+    def first_issuer(self, text: str, within: int | None = None) -> Found | None:
+        """The first institution ``text`` (its first ``within`` characters) names: a gazetteer
+        issuer or a name shaped like an institution's (``Ministry of …``, ``…监管局``), whichever comes first; a state only when
         no institution is named."""
         text = text[: self.SEARCH_CHARS]
         ents, _ = self.issuer_spans(text)
+        if within is not None:
+            ents, text = [s for s in ents if s.start_char < within], text[:within]
         states = {"state", "bloc"}
         known = next((s for s in ents if self.gazetteer.issuers[s.ent_id_].type not in states), None)
         shaped = institution_names(text)
@@ -608,6 +629,15 @@ class Attributor:
         if known is not None:
             return Found(self._entries([known]), known.text)
         return Found(self._entries(ents[:1]), ents[0].text) if ents else None
+
+    def _first_institution(self, headings: list[str], body: str) -> Found | None:
+        """The first institution of the headline, else of the top of the body; a state only when
+        neither names an institution."""
+        candidates = [self.first_issuer(h) for h in headings] + [self.first_issuer(body, self.FALLBACK_CHARS)]
+        candidates = [c for c in candidates if c]
+        states = {"state", "bloc"}
+        institutions = [c for c in candidates if not c.issuers or any(i.type not in states for i in c.issuers)]
+        return (institutions or candidates or [None])[0]
 
     def issuer_fields(self, found: Found) -> dict:
         """The ``issuer``, ``issuer_text``, ``issuer_type`` and ``country`` fields of a found issuer.
@@ -735,7 +765,7 @@ class Attributor:
                     document = title
                 if document:
                     page["document"] = document
-        found = found or self.reported_issuer(body) or self.first_issuer(" ".join(headings[:1]) + "\n" + body[:self.FALLBACK_CHARS])
+        found = found or self.reported_issuer(body) or self._first_institution(headings[:1], body)
         if found:
             page.update(self.issuer_fields(found))
         if "document" not in page:
