@@ -522,6 +522,7 @@ class Attributor:
         self.gazetteer_path = str(gazetteer_path)
         self.leave_out = leave_out
         self._spans: dict = {}
+        self._last_long: tuple = (None, None)
 
     def __getstate__(self):
         return {"gazetteer_path": self.gazetteer_path, "leave_out": self.leave_out}
@@ -552,12 +553,21 @@ class Attributor:
     def issuer_spans(self, text: str) -> tuple[list[Span], list[Span]]:
         """Gazetteer issuers named in ``text`` and those a reporting phrase names, as spans of
         the English or the Chinese pipeline (Chinese is matched on its Simplified form). Kept for
-        the last texts seen: headings and attribution lines repeat across a site's pages."""
-        if text not in self._spans:
-            if len(self._spans) >= 2048:
+        the last short texts seen (headings and attribution lines repeat across a site's pages)
+        and for the last long one (a page's text is searched several times); spans hold their
+        spaCy docs, so the memory stays bounded."""
+        if text in self._spans:
+            return self._spans[text]
+        if self._last_long[0] == text:
+            return self._last_long[1]
+        found = self._find_spans(text)
+        if len(text) <= 300:
+            if len(self._spans) >= 1024:
                 self._spans.clear()
-            self._spans[text] = self._find_spans(text)
-        return self._spans[text]
+            self._spans[text] = found
+        else:
+            self._last_long = (text, found)
+        return found
 
     def _find_spans(self, text: str) -> tuple[list[Span], list[Span]]:
         ents, reported = [], []
