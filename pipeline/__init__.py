@@ -29,7 +29,7 @@ nothing of ``io``, ``measure`` or ``cli``):
 
 from pipeline.api import clean_text, label_folder, load_model, load_processed, read_page, segment, tag
 
-__all__ = ["clean_text", "label_folder", "load_model", "load_processed", "read_page", "segment", "tag", "ThemeClassifier"]
+__all__ = ["clean_text", "label_folder", "load_model", "load_processed", "read_page", "segment", "tag"]
 
 def __getattr__(name):
     """``from pipeline import ThemeClassifier``, without importing scikit-learn with the package."""

@@ -21,7 +21,8 @@ from pipeline.io.output import (
     replace_file,
 )
 from pipeline.io.read import DEFAULT_MAX_BYTES, RawDocument, Skipped, iter_documents
-from pipeline.text.clean import ATTRIBUTION_FIELDS, Cleaner
+from pipeline.text.attribution import ATTRIBUTION_FIELDS
+from pipeline.text.clean import Cleaner
 
 input_paths = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 read_options = [
@@ -255,22 +256,37 @@ def _clean_rows(cleaner: Cleaner, doc: RawDocument, explain: bool):
               help="Leave-site-out cross-validation with this many folds (5 when given bare): each page "
                    "is cleaned by a line model fitted on pages of other sites only.")
 @click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the figures as JSON here.")
-@click.option("--errors", is_flag=True, help="List the errors by kind (clause lost, split, merged, leaked, ...), per page.")
-def evaluate_segments(gold_dirs, folds, as_json, errors):
-    """Score cleaning + segmentation against gold pages: per corpus, batch and language.
+@click.option("--errors", is_flag=True, help="List the errors by kind (clause lost, split, merged, leaked, ...) and "
+              "the attribution misses, per page.")
+@click.option("--leave-corpus-out", is_flag=True,
+              help="Attribution: each corpus is read with a gazetteer without the entries that only its own gold names.")
+def evaluate_segments(gold_dirs, folds, as_json, errors, leave_corpus_out):
+    """Score cleaning, segmentation and attribution against gold pages: per corpus, batch and language.
 
     GOLD_DIRS are folders with gold/ and raw/ (default: the three shared statement corpora).
     Without --cv, every page goes through the default cleaner (in-sample for its line model).
     """
     from collections import Counter
 
+    from pipeline.measure import attribution_eval
     from pipeline.measure import evaluate_segments as E
+    from pipeline.text.attribution import Attributor
 
     corpora = list(gold_dirs) or [c for c in config.statement_corpora() if (c / "gold").is_dir()]
     if not corpora:
         raise click.ClickException(f"no gold corpus found under {config.shared_dir()} (give GOLD_DIRS)")
     pages = E.gold_pages(corpora)
-    results = E.cross_validate(pages, folds=folds) if folds else E.in_sample(pages)
+
+    def run(attributor=None):
+        if folds:
+            return E.cross_validate(pages, folds=folds, attributor=attributor)
+        return E.in_sample(pages, Cleaner(attributor=attributor) if attributor else None)
+
+    if leave_corpus_out:  # one run per corpus, each keeping only its own pages
+        results = [(page, r) for name in sorted({p.corpus for p in pages})
+                   for page, r in run(Attributor(leave_out=name)) if page.corpus == name]
+    else:
+        results = run()
     summary = E.grouped_summary(results)
     if errors:
         kinds: Counter = Counter()
@@ -282,6 +298,8 @@ def evaluate_segments(gold_dirs, folds, as_json, errors):
                 for kind, text in found:
                     click.echo(f"  {kind}: {text}")
         click.echo("errors by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
+        for line in attribution_eval.misses([r.fields for _, r in results]):
+            click.echo(line)
     click.echo(f"leave-site-out, {folds} folds" if folds else "in-sample (default cleaner)")
     header = (f"{'':26} {'pages':>5} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'content':>8} "
               f"{'boilerpl.':>9} {'attrib.':>8}")
@@ -294,8 +312,14 @@ def evaluate_segments(gold_dirs, folds, as_json, errors):
         )
     click.echo("P/R/F1: exact clause match (whitespace-normalised); content: share of gold clause text "
                "recovered; boilerpl./attrib.: share of gold boilerplate/attribution lines found in clauses.")
+    fields = {}
+    for name in sorted({p.corpus for p, _ in results}):
+        fields[name] = attribution_eval.summarise([r.fields for p, r in results if p.corpus == name])
+        title = f"{name}{', gazetteer without its own entries' if leave_corpus_out else ''}"
+        for line in attribution_eval.format_table(fields[name], f"({title})"):
+            click.echo(line)
     if as_json:
-        as_json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        as_json.write_text(json.dumps({**summary, "attribution": fields}, indent=2), encoding="utf-8")
 
 
 @main.command("train-cleaner")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from pipeline.io.read import RawDocument, Skipped
-from pipeline.text.clean import ATTRIBUTION_FIELDS, Cleaner, Passage
+from pipeline.text.attribution import ATTRIBUTION_FIELDS
+from pipeline.text.clean import Cleaner, Passage
 from pipeline.text.segment import Segmenter
 
 CLAUSE_FIELDS = (

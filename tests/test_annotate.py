@@ -58,7 +58,8 @@ def test_tidy_tables_have_a_column_per_theme_and_a_profile_per_document(workdir)
     assert doc["clauses"] == len(mine) and 0 < sum(doc[t] for t in THEMES)
     zh = documents[documents["lang"] == "zh"].iloc[0]
     assert zh["year"] == 2024 and zh["source"] == "新華網"
-    assert year_of("May 7, 2024") == 2024 and year_of("2024年5月6日") == 2024 and year_of(None) is None
+    assert year_of("2024-05-07") == 2024 and year_of("2019") == 2019 and year_of(None) is None
+    assert year_of("May 7, 2024") == 2024 and year_of("2024年5月6日") == 2024 and year_of("7月4日") is None
 
 
 def test_the_round_trip_adds_annotations_loses_nothing_and_changes_the_model(workdir):

@@ -69,12 +69,13 @@ def test_attribution_lines_become_metadata_not_content(seed_rows):
     assert not any(t.startswith(("Published by", "Principle:", "由 ", "原则:", "作者:", "PARIS --")) for t in texts)
     russia = next(r for r in rows if r["text"].startswith("Technological sovereignty"))
     assert russia["heading"] == "d) Technological sovereignty"
-    assert russia["date"] == "Oct 10, 2019"
-    assert russia["issuer"].startswith("Office of the President of the Russian Federation")
+    assert russia["date"] == "2019-10-10" and russia["date_text"] == "Oct 10, 2019"
+    assert russia["issuer"] == "Russia" and russia["country"] == "RU"
+    assert russia["issuer_text"].startswith("Office of the President of the Russian Federation")
     news = next(r for r in rows if r["text"].startswith("China and France pledged Monday"))
-    assert news["issuer"] == "China and France"
+    assert news["issuer"] == "China; France" and news["issuer_type"] == "state"
     zh = clauses_of_file(rows, "003")[0]
-    assert zh["source"] == "新華網" and zh["date"] == "2024-05-08"
+    assert zh["source"] == "新華網" and zh["posted"] == "2024-05-08"
 
 
 def test_a_passage_seen_on_two_pages_is_kept_once_with_both_sightings(seed_rows):

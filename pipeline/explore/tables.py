@@ -4,8 +4,8 @@
 (written by ``govthemes label``) and returns two DataFrames (``pipeline.label_folder`` makes the
 same two from raw pages, in memory):
 
-* clauses: one row per clause, its metadata (issuer, document, date, ``year``, lang, source,
-  heading), one boolean column per theme (``privacy``, ``safety``, …) and one score column per
+* clauses: one row per clause, its metadata (the canonical ``issuer`` with its ``issuer_type`` and
+  ``country``, document, ISO ``date`` and its ``year``, lang, source, heading), one boolean column per theme (``privacy``, ``safety``, …) and one score column per
   theme (``score_privacy``, …);
 * documents: one row per document (``doc_id``), its metadata, its number of clauses and its
   theme profile: for each theme, the share of its clauses that carry it.
@@ -21,16 +21,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.text.attribution import parse_date
 from pipeline.themes.taxonomy import load_taxonomy
 
-METADATA = ["issuer", "document", "date", "year", "lang", "source"]
-_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+METADATA = ["issuer", "issuer_type", "country", "document", "date", "year", "lang", "source"]
+_ISO = re.compile(r"^((?:19|20)\d{2})(?:-\d\d){0,2}$")
 
 
 def year_of(date) -> int | None:
-    """The year a date string names (``May 7, 2024``, ``2024-05-08``, ``2024年5月``), else None."""
-    m = _YEAR.search(str(date)) if isinstance(date, str) else None
-    return int(m.group(0)) if m else None
+    """The year of an ISO date (``2024-05-08``, ``2024-05``, ``2024``), as clause rows carry it
+    (``pipeline.text.attribution``); a date in words (``May 7, 2024``, from older files) is read
+    by the same date reader. None when there is no year."""
+    if not isinstance(date, str):
+        return None
+    m = _ISO.match(date)
+    if m:
+        return int(m.group(1))
+    value = parse_date(date)
+    return value.year if value else None
 
 
 def clause_table(rows: pd.DataFrame) -> pd.DataFrame:

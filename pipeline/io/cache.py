@@ -28,6 +28,7 @@ from pipeline.text.clean import Passage
 from pipeline.text.segment import Clause
 
 PIPELINE_MODULES = ("text/clean.py", "text/patterns.py", "text/repair.py", "text/segment.py", "process.py",
+                    "text/attribution.py", "text/issuers.json",
                     "themes/themes.json")
 TABLE = "results"  # key BLOB, value TEXT (JSON)
 FORMAT = 2  # the file's PRAGMA user_version: 2 = JSON results (older caches held pickles)

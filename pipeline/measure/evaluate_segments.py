@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.io.read import read_file
+from pipeline.measure.attribution_eval import PageAttribution, default_matcher, score_page
 from pipeline.process import SegmentJob
 from pipeline.text.repair import repair_text
 
@@ -46,6 +47,7 @@ class PageResult:
     leaked: list[str] = field(default_factory=list)
     attribution: list[str] = field(default_factory=list)
     attribution_leaked: list[str] = field(default_factory=list)
+    fields: PageAttribution | None = None  # issuer, document, date against the gold's (attribution_eval)
 
 
 def evaluate_page(gold_path: Path, raw_dir: Path, job: SegmentJob) -> PageResult:
@@ -53,7 +55,8 @@ def evaluate_page(gold_path: Path, raw_dir: Path, job: SegmentJob) -> PageResult
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     raw_path = raw_dir / gold["file"]
     docs = list(read_file(raw_path))
-    rows = [r for r in job.run(docs) if not r["truncated"]]
+    all_rows = list(job.run(docs))
+    rows = [r for r in all_rows if not r["truncated"]]
     predicted = [normalise(r["text"]) for r in rows]
     gold_clauses = [normalise(c) for p in gold["passages"] for c in p["clauses"]]
     matched = sum((Counter(predicted) & Counter(gold_clauses)).values())
@@ -77,7 +80,7 @@ def evaluate_page(gold_path: Path, raw_dir: Path, job: SegmentJob) -> PageResult
     return PageResult(
         gold["file"], gold.get("lang", "?"), gold_clauses, predicted, matched,
         sum(gold_u.values()), sum((gold_u & pred_u).values()),
-        boilerplate, leaks(boilerplate), attribution, leaks(attribution),
+        boilerplate, leaks(boilerplate), attribution, leaks(attribution), score_page(gold, all_rows, default_matcher()),
     )
 
 
@@ -187,9 +190,11 @@ def train_line_model(pages: list[GoldPage], labelled: list | None = None, **opti
     return fit_line_model(labelled, [p.site for p in pages], card=card, **options)
 
 
-def cross_validate(pages: list[GoldPage], folds: int = 5, seed: int = 0, **options) -> list[tuple[GoldPage, PageResult]]:
+def cross_validate(pages: list[GoldPage], folds: int = 5, seed: int = 0, attributor=None,
+                   **options) -> list[tuple[GoldPage, PageResult]]:
     """Leave-site-out: pages are split into ``folds`` groups of whole sites; each page is cleaned
-    by a line model fitted on the other groups only, then segmented and compared with its gold."""
+    by a line model fitted on the other groups only (and ``attributor``, default the package's),
+    then segmented and compared with its gold."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
@@ -205,7 +210,7 @@ def cross_validate(pages: list[GoldPage], folds: int = 5, seed: int = 0, **optio
         if {pages[i].site for i in train} & {pages[i].site for i in test}:
             raise AssertionError("a site on both sides of a fold")  # GroupKFold's promise, checked
         model = train_line_model([pages[i] for i in train], [labelled[i] for i in train], **options)
-        job = SegmentJob(cleaner=Cleaner(line_model=model))
+        job = SegmentJob(cleaner=Cleaner(line_model=model, attributor=attributor))
         results.extend((pages[i], evaluate_page(pages[i].gold_path, pages[i].raw_path.parent, job)) for i in test)
     return results
 

@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import patterns as P
+from pipeline.text.attribution import ATTRIBUTION_FIELDS, Attributor
 from pipeline.text.lang import language_of
 from pipeline.text.lines import DEFAULT_LINE_MODEL, LineModel, PageLines, wrap_width
 from pipeline.text.patterns import LIST_MARKER
 from pipeline.text.repair import repair_line
 
-ATTRIBUTION_FIELDS = ("issuer", "document", "date", "source")
+#: What attribution lines give, as written; :mod:`pipeline.text.attribution` turns it into fields.
+#: A date on a line before the text (``发布时间:…``, ``Published: …``, a dateline) is the page's
+#: posting date; one on a line after a passage (``Principle: …, <date>``) is the statement's.
+LINE_FIELDS = ("issuer", "document", "date", "source")
 SENTENCE_END = re.compile(r"[.!?。！？;；](?:[\"'”’」』)）\]]*)$")
 BARE_LABEL = re.compile(
     r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.?|\((?:preamble|[a-z]{1,12})\)|第[一二三四五六七八九十百零\d]+[条條章节節]"
@@ -90,7 +94,9 @@ def _match_attribution(text: str) -> tuple[dict, str] | None:
         for rule in rules:
             m = rule.match(text)
             if m:
-                found = {k: v.strip() for k, v in m.groupdict().items() if v and k in ATTRIBUTION_FIELDS}
+                found = {k: v.strip() for k, v in m.groupdict().items() if v and k in LINE_FIELDS}
+                if placement == "before" and "date" in found:
+                    found["posted"] = found.pop("date")
                 return found, placement
     return None
 
@@ -194,21 +200,24 @@ class Cleaner:
     """
 
     def __init__(self, extra_boilerplate: list[tuple[str, str]] | None = None, line_model=_DEFAULT,
-                 explain: bool = False):
+                 explain: bool = False, attributor: Attributor | None = None):
         self.extra = [(reason, re.compile(rx)) for reason, rx in (extra_boilerplate or [])]
         if line_model is _DEFAULT:
             line_model = LineModel.load(DEFAULT_LINE_MODEL) if DEFAULT_LINE_MODEL.exists() else None
         self.line_model: LineModel | None = line_model
         self.explain = explain
+        self.attributor = attributor or Attributor()
         self._judge_text = lru_cache(maxsize=20_000)(self._judge_text)
 
     def __getstate__(self):  # sent to other processes without its cache
-        return {"extra": self.extra, "line_model": self.line_model, "explain": self.explain}
+        return {"extra": self.extra, "line_model": self.line_model, "explain": self.explain,
+                "attributor": self.attributor}
 
     def __setstate__(self, state):
         self.extra = state["extra"]
         self.line_model = state["line_model"]
         self.explain = state["explain"]
+        self.attributor = state["attributor"]
         self._judge_text = lru_cache(maxsize=20_000)(type(self)._judge_text.__get__(self))
 
     def _judge(self, line: _Line, removals: list[Removal]) -> None:
@@ -242,7 +251,7 @@ class Cleaner:
         attribution, placement, removed = None, "", []
         m = P.DATELINE.match(text)
         if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate") or m.group("news")):
-            found = {"date": m.group("date") or m.group("zdate") or m.group("ddate"),
+            found = {"posted": m.group("date") or m.group("zdate") or m.group("ddate"),
                      "source": m.group("source") or m.group("zsource") or None}
             attribution, placement = {k: v for k, v in found.items() if v}, "before"
             removed.append((text[: m.end()], "dateline", "attribution"))
@@ -293,7 +302,7 @@ class Cleaner:
         removals.extend(Removal(ln.number, ln.text, ln.reason or "heading rule", "heading")
                         for ln in lines if ln.kind == "heading")
         passages = _passages(lines)
-        infer_attribution(passages)
+        self.attributor.attribute(passages)
         removals.sort(key=lambda r: r.line)
         return CleanedDocument(passages, removals)
 
@@ -446,51 +455,6 @@ def _mark_footer(lines: list[_Line], removals: list[Removal]) -> None:
                 removals.append(Removal(line.number, line.text, "page footer"))
             else:
                 in_footer = False
-
-
-#: Words that end the title of a statement: a heading ending so names the passage's document.
-TITLE_END = re.compile(
-    r"(声明|聲明|宣言|倡议|倡議|办法|辦法|规定|規定|计划|計劃|共识|共識|意见|意見|框架|原则|原則|规范|規範|准则|準則|"
-    r"规划|規劃|通知|Declaration|Statement|Initiative|Resolution|Consensus|Plan|Principles|Strategy|Code|"
-    r"Guidelines|Framework|Measures|Communiqu[eé])(\s*[(（][^)）]{0,20}[)）])?$")
-TITLE_ISSUER = re.compile(r"^(?P<issuer>.{2,40}?)(关于|關于|關於)")
-HEADLINE_ISSUER = re.compile(
-    r"^(?P<issuer>[A-Z][A-Za-z]+(?:(?:,| and| &) [A-Z][A-Za-z]+)+)\s+(?:to|pledge|agree|issue|sign|adopt|call|vow|release|launch)")
-NARRATIVE_DOCUMENT = re.compile(
-    r"\b(?:a|the)\s+(?P<document>(?:joint\s+)?(?:statement|declaration|initiative|resolution|action plan)"
-    r"(?:\s+on\s+[^,.;]{3,80}?)?)(?=\s+(?:issued|adopted|released|signed)\b)", re.IGNORECASE)
-
-
-def infer_attribution(passages: list[Passage]) -> None:
-    """Fill issuer and document that no attribution line gave, from what the page says.
-
-    A heading that is a statement's title names its document (and, for ``X关于…``, its
-    issuer); a news headline ``China, France to …`` names the issuer; a sentence ``… a joint
-    statement on … issued by …`` names the document. Page-level findings fill every passage
-    that lacks them; values from attribution lines are never overwritten.
-    """
-    page: dict = {}
-    for p in passages:
-        title = (p.heading or "").removeprefix("Full text:").removeprefix("Full Text:").strip()
-        if title and TITLE_END.search(title):
-            found = {"document": title}
-            m = TITLE_ISSUER.match(title)
-            if m:
-                found["issuer"] = m.group("issuer")
-            for key, value in found.items():
-                page.setdefault(key, value)
-        if p.heading and "issuer" not in page:
-            m = HEADLINE_ISSUER.match(p.heading)
-            if m:
-                page["issuer"] = m.group("issuer").replace(",", " and", 1) if m.group("issuer").count(",") == 1 else m.group("issuer")
-        if "document" not in page:
-            m = NARRATIVE_DOCUMENT.search(p.text)
-            if m:
-                page["document"] = m.group("document")
-    for p in passages:
-        for key, value in page.items():
-            if not p.attribution.get(key):
-                p.attribution[key] = value
 
 
 def _strip_repeated_stamps(lines: list[_Line], removals: list[Removal]) -> None:

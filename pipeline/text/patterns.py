@@ -36,7 +36,7 @@ MONTH = (
 )
 #: A date as attribution lines write it: ``May 7, 2024``, ``2024-05-08``, ``2024年5月6日``.
 DATE = (
-    rf"(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}"
+    rf"(?:{MONTH}\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?,?\s+\d{{4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}"
     r"|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4})"
 )
 
@@ -142,7 +142,16 @@ ATTRIBUTION_BEFORE: list[re.Pattern] = [
     _rx(r"^(来源|來源|来源于|來源於)\s*[:：]\s*(?P<source>.+)$"),
     _rx(r"^(作者|原标题|原標題|本文转自|本文轉自|網址|网址)\s*[:：].*$"),
     _rx(rf"^\((?P<source>Xinhua|AP|Reuters|AFP)\)\s*[\d:]+,\s*(?P<date>{DATE})$"),
-    _rx(rf"^(ISSUED ON|Published|Updated|Posted)\s*:?\s*(?P<date>{DATE}|\d\d/\d\d/\d{{4}})\s*$"),
+    _rx(rf"^(ISSUED ON|Published|Updated|Last updated|Posted|Release date)\s*:?\s*(?P<date>(?:[\d:]+\s*,?\s*)?"
+        rf"(?:{DATE}|\d\d/\d\d/\d{{4}})(?:\s*[-–|,]?\s*\d{{1,2}}:\d\d(?::\d\d)?(?:\s*[AP]M)?)?(?:\s*\(?[A-Z]{{2,4}}\)?)?)\s*$"),
+    #: an outlet and a time stamp: ``人民日报2023-10-28 10:31``
+    _rx(r"^(?P<source>[^\d\s:：,，。]{2,16}?)\s*(?P<date>\d{4}-\d{1,2}-\d{1,2})\s+\d{1,2}:\d\d(?::\d\d)?$"),
+    #: a byline: ``By Yang Han in Hong Kong``, ``By Jane Doe and John Roe | China Daily``
+    re.compile(r"^By\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:(?:and|&|,)\s*(?:[A-Z][\w.'’-]*\s*){1,4})*"
+               r"(?:\s*(?:in|from)\s+[A-Z][\w .'’-]{1,30})?(?:\s*[|,]\s*[^|]{1,40})?$"),
+    #: a photo credit: ``Photo: …``, ``(Photo/Xinhua)``, ``图片来源:…``
+    _rx(r"^[(（]?\s*(?:photo|photograph|image|picture|credit|photo credit|图片来源|圖片來源|图源|圖源|摄影|攝影|"
+        r"图\s*/|圖\s*/)\s*[:：/]?.{0,60}[)）]?$"),
     _rx(rf"^date\s+(?P<date>{DATE})[\d/:\s]*$"),
     _rx(r"^.{0,20}[〔\[]\d{4}[〕\]]\s*\d+\s*[号號]$"),
     _rx(r"^[(（]此件.{0,6}公開發布|此件.{0,6}公开发布|此件主動公開|此件主动公开[)）]$"),

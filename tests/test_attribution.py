@@ -1,0 +1,125 @@
+"""Attribution: issuer (canonical, through the gazetteer), document title and ISO date of a page.
+
+The pages here are made up (no corpus text is copied); the last test scores real gold pages of
+the shared corpus in place.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.text.attribution import Attributor, Gazetteer, is_title, parse_date
+from pipeline.text.clean import Cleaner
+
+
+@pytest.fixture(scope="module")
+def cleaner():
+    return Cleaner()
+
+
+def page(cleaner, text):
+    """The attribution of every passage of a made-up page, and the cleaner's removals."""
+    cleaned = cleaner.clean(text)
+    return [p.attribution for p in cleaned.passages], cleaned
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Published: 15:01, May 22, 2024", "2024-05-22"),
+    ("Published : May 21, 2024 - 22:38", "2024-05-21"),
+    ("人民日报2023-10-28 10:31", "2023-10-28"),
+    ("发布时间:2022年3月1日", "2022-03-01"),
+    ("Adopted 16 to 18 May 2019 in Beijing", "2019-05-16"),
+    ("10 月30 日", None),  # no year on the line and none given: no ISO date
+    ("September 2018", "2018-09"),
+])
+def test_dates_are_read_to_iso_with_their_words_kept(text, iso):
+    value = parse_date(text)
+    assert value is not None and value.iso == iso
+    assert value.text in text
+
+
+def test_a_month_day_dateline_takes_its_year_from_the_page(cleaner):
+    attributions, _ = page(cleaner, "发布时间:2022-01-05 09:59 来源:某某日报\n"
+                                    "新华社北京1月4日电 国家网信办等四部门近日联合发布《示例算法管理规定》，自2022年3月1日起施行。\n")
+    (first,) = attributions
+    assert first["posted"] == "2022-01-04" and first["date"] == "2022-01-04"
+    assert first["source"] == "某某日报"
+    assert first["issuer"] == "Cyberspace Administration of China" and first["issuer_type"] == "government"
+    assert first["issuer_text"].startswith("国家网信办") and first["country"] == "CN"
+    assert first["document"] == "示例算法管理规定"
+
+
+def test_statement_date_and_posting_date_are_told_apart(cleaner):
+    attributions, cleaned = page(cleaner, (
+        "Freedonia adopts charter on machine ethics\n"
+        "By Jane Roe in Freedonia City\n"
+        "Published : May 24, 2024 - 22:38\n"
+        "Photo: Example Agency\n"
+        "The Freedonia Council for Digital Affairs adopted the Freedonia Charter on Machine Ethics on May 20, 2024.\n"
+        "The charter asks providers to label generated content.\n"))
+    first = attributions[0]
+    assert first["date"] == "2024-05-20" and first["date_text"] == "May 20, 2024"
+    assert first["posted"] == "2024-05-24"
+    assert first["issuer"] == "Freedonia Council for Digital Affairs" and first["issuer_type"] == "government"
+    assert first["document"] == "Freedonia Charter on Machine Ethics"
+    kinds = {r.text: r.kind for r in cleaned.removals}
+    assert kinds["By Jane Roe in Freedonia City"] == "attribution"
+    assert kinds["Photo: Example Agency"] == "attribution"
+    assert all(p.heading != "By Jane Roe in Freedonia City" for p in cleaned.passages)
+
+
+def test_every_name_of_an_issuer_gives_the_same_canonical_issuer():
+    gazetteer = Gazetteer.load()
+    names = ["国家互联网信息办公室", "国家网信办", "中央网信办", "國家網信辦", "Cyberspace Administration of China", "CAC"]
+    assert {gazetteer.lookup(n).id for n in names} == {"cac"}
+    assert gazetteer.lookup("Freedonia Council for Digital Affairs") is None
+
+
+def test_a_joint_statement_names_all_its_parties(cleaner):
+    attributions, _ = page(cleaner, "中华人民共和国和法兰西共和国关于示例技术的联合声明\n"
+                                    "双方同意加强对话与合作。\n")
+    assert attributions[0]["issuer"] == "China; France"
+    assert attributions[0]["country"] == "CN; FR"
+    assert attributions[0]["document"] == "中华人民共和国和法兰西共和国关于示例技术的联合声明"
+
+
+def test_issuers_reported_in_running_text():
+    attributor = Attributor()
+    found = attributor.reported_issuer("Officials said on Monday that the OECD and UNESCO released the guidance together.")
+    assert [i.id for i in found.issuers] == ["oecd", "unesco"]
+    found = attributor.reported_issuer("The ministers welcomed the text, the European Commission said in a statement.")
+    assert [i.id for i in found.issuers] == ["european-commission"]
+    found = attributor.reported_issuer("近日，工业和信息化部、公安部联合印发《示例管理办法》。")
+    assert [i.id for i in found.issuers] == ["miit", "mps"]
+
+
+def test_a_short_form_stands_for_its_full_title():
+    attributor = Attributor()
+    text = "会议审议通过了《示例生成式服务管理暂行办法》(以下简称《办法》)。《办法》明确了服务提供者的责任。"
+    assert attributor.find_document(text) == "示例生成式服务管理暂行办法"
+
+
+@pytest.mark.parametrize("text", ["declaration", "The Declaration", "Chapter 1. General Principles", "第一章 总则",
+                                  "一、总体要求", "3. This Declaration", "By Jane Roe"])
+def test_generic_words_and_section_headings_are_never_titles(text):
+    assert not is_title(text)
+
+
+def test_attribution_is_scored_against_gold_pages(statements_corpus):
+    """Real gold pages, read in place: LAIP pages name issuer, document and date on their lines."""
+    from pipeline.io.read import read_file
+    from pipeline.measure.attribution_eval import default_matcher, score_page, summarise
+    from pipeline.process import SegmentJob
+
+    job = SegmentJob()
+    pages = []
+    for gold_path in sorted((statements_corpus / "gold").glob("laip-term-*.json"))[:6]:
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        rows = list(job.run(read_file(statements_corpus / "raw" / gold["file"])))
+        pages.append(score_page(gold, rows, default_matcher()))
+    figures = summarise(pages)["all"]
+    for field in ("issuer", "document", "date"):
+        assert figures[field]["gold"] >= 4
+        assert figures[field]["found"] >= figures[field]["gold"] - 1, field
