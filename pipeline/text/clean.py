@@ -287,7 +287,8 @@ class Cleaner:
     def clean(self, text: str) -> CleanedDocument:
         """Clean one page (see the class docstring)."""
         lines, removals, doc_lang = self._read(text)
-        if self.line_model is None:
+        use_model = self.line_model is not None and sum(ln.kind != "blank" for ln in lines) > FEW_LINES
+        if not use_model:
             for line in lines:
                 if line.kind == "content" and line.rule:
                     line.kind, line.reason, line.attribution = "boilerplate", line.rule, None
@@ -297,7 +298,7 @@ class Cleaner:
         _mark_footer(lines, removals)
         _strip_repeated_stamps(lines, removals)
         _join_wrapped(lines)
-        if self.line_model is None:
+        if not use_model:
             _mark_headings(lines, doc_lang)
         removals.extend(Removal(ln.number, ln.text, ln.reason or "heading rule", "heading")
                         for ln in lines if ln.kind == "heading")
@@ -341,15 +342,20 @@ class Cleaner:
                 line.kind, line.reason = "heading", f"line model (p={p[h]:.2f})"
 
 
-#: A whole sentence (a sentence end, and 40 characters or 15 Han characters) is removed only when the
+#: A whole sentence (a sentence end, and four words or eight Han characters) is removed only when the
 #: line model is this sure: a lost clause costs more than a leaked line.
 SURE = 0.9
+#: Texts of at most this many lines (a record of a table, a clause, a pasted paragraph) are not pages
+#: with furniture: the line model leaves them to the hand rules.
+FEW_LINES = 3
 #: A line the heading rule accepts is a heading when the line model gives a heading this much.
 HEADING_RULE_SHARE = 0.25
 
 
 def _is_sentence(text: str) -> bool:
-    return len(text) >= 15 and bool(SENTENCE_END.search(text)) and (len(text) >= 40 or language_of(text) == "zh")
+    if not SENTENCE_END.search(text):
+        return False
+    return len(CJK_CHAR.findall(text)) >= 8 or len(text.split()) >= 4
 
 
 def _continued(lines: list[_Line], i: int) -> bool:
@@ -358,7 +364,8 @@ def _continued(lines: list[_Line], i: int) -> bool:
     text = lines[i].text
     if not text[-1:].isalpha() or len(text) < 30:
         return False
-    for line in lines[i + 1:]:
+    for j in range(i + 1, len(lines)):  # (indices, not a slice: a copy of the rest per line is quadratic)
+        line = lines[j]
         if line.kind == "blank" or (line.kind == "boilerplate" and line.reason == "page break"):
             continue
         return line.kind == "content" and line.text[:1].islower()
@@ -476,15 +483,16 @@ def _strip_repeated_stamps(lines: list[_Line], removals: list[Removal]) -> None:
 
 def _list_follows(lines: list[_Line], index: int) -> bool:
     """Whether the next non-blank line after ``index`` is a content line that starts a list item."""
-    for line in lines[index + 1:]:
-        if line.kind != "blank":
-            return line.kind == "content" and bool(LIST_MARKER.match(line.text))
+    for j in range(index + 1, len(lines)):  # (indices, not a slice: a copy of the rest per line is quadratic)
+        if lines[j].kind != "blank":
+            return lines[j].kind == "content" and bool(LIST_MARKER.match(lines[j].text))
     return False
 
 
 def _joined_next(lines: list[_Line], index: int) -> bool:
     """Whether the next line after ``index`` that is neither blank nor a page break continues a sentence."""
-    for line in lines[index + 1:]:
+    for j in range(index + 1, len(lines)):
+        line = lines[j]
         if line.kind != "blank" and not (line.kind == "boilerplate" and line.reason == "page break"):
             return line.joined
     return False
