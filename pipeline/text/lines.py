@@ -44,7 +44,10 @@ _DATE = re.compile(P.DATE, re.IGNORECASE)
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _BRACKETED = re.compile(r"^[\[【(（<《「].*[\]】)）>》」]$")
 HEAD = 160
-_LATIN_WORD = re.compile(r"\b[A-Za-z][a-z]*")
+#: Latin words (``\b[A-Za-z][a-z]*``) counted by where they start: a letter after a word boundary
+#: starts one, and no such letter lies inside another; the title-case share counts the capitals.
+_WORD_START = re.compile(r"\b[A-Za-z]")
+_CAPITAL_START = re.compile(r"\b[A-Z]")
 #: Only lines up to this length are looked up among lines that recur across sites (furniture is short).
 RECURRING_LENGTH = 120
 _NOT_HAN_LEAD = bytes(b for b in range(256) if not 0xE3 <= b <= 0xE9)  # lead bytes of U+3000..U+9FFF
@@ -104,6 +107,11 @@ def line_tokens(text: str) -> list[str]:
     return list(dict.fromkeys(tokens))
 
 
+def _has_url(head: str) -> bool:
+    """Whether ``_URL`` finds a link sign; each of its forms needs a ``.`` or ``:`` (many lines have neither)."""
+    return ("." in head or ":" in head) and bool(_URL.search(head))
+
+
 def line_features(text: str, rule_reason: str | None, heading_rule: bool, imperative: bool,
                   marker_end: int, bare_label: bool, recurs: int) -> list[float]:
     """The :data:`LINE_FEATURES` of one repaired, stripped, non-empty line (``marker_end``: where the
@@ -119,11 +127,10 @@ def line_features(text: str, rule_reason: str | None, heading_rule: bool, impera
     head = text[:HEAD]  # signs of links, markup, dates: furniture shows them early; long lines cost no more
     body = text[marker_end:marker_end + HEAD] or head
     words = text.count(" ") + 1
-    latin_words = _LATIN_WORD.findall(body)
-    title = sum(w[0].isupper() for w in latin_words) / len(latin_words) if latin_words else 0.0
+    starts = len(_WORD_START.findall(body)) if latin else 0  # Latin words, by their first letters
+    title = len(_CAPITAL_START.findall(body)) / starts if starts else 0.0
     last = text[-1]
     short_limit = 12 if han > latin else 25
-    bars = [i for i in head.split("|") if i.strip()]
     values = [
         math.log1p(len(text)) / 5, math.log1p(words) / 4, han / n, latin / n, digit / n, punct / n,
         upper / latin if latin else 0.0, title,
@@ -132,8 +139,9 @@ def line_features(text: str, rule_reason: str | None, heading_rule: bool, impera
         float(last.isalnum() or bool(P.CJK_CHAR.match(last))),
         float(marker_end > 0), float(bare_label), float(body[0].isupper()), float(body[0].islower()),
         float(bool(_BRACKETED.match(text))),
-        float(bool(_URL.search(head))), float(bool(_EMAIL.search(head))), float(bool(_MARKUP.search(head))),
-        math.log1p(len(_SEPARATORS.findall(head))) / 2, float(len(bars) >= 3),
+        float(_has_url(head)), float("@" in head and bool(_EMAIL.search(head))), float(bool(_MARKUP.search(head))),
+        math.log1p(len(_SEPARATORS.findall(head))) / 2,
+        float("|" in head and sum(1 for i in head.split("|") if i.strip()) >= 3),
         float(bool(digit and _FOUR_DIGITS.search(head, 0, 80))), float(bool(digit and _DATE.match(head))),
         float(heading_rule), float(imperative), math.log1p(recurs) / 2,
         float(rule_reason is not None), float(rule_reason is not None and len(text) > P.LONG_LINE),
@@ -227,7 +235,7 @@ def neighbour_view(text: str, heading_rule: bool, marker_end: int, rule_reason: 
     x[_AT["ends_sentence"]] = float(bool(_SENTENCE_END.search(text[-8:])))
     x[_AT["ends_open"]] = float(last.isalnum() or bool(P.CJK_CHAR.match(last)))
     x[_AT["list_marker"]] = float(marker_end > 0)
-    x[_AT["url"]] = float(bool(_URL.search(head)))
+    x[_AT["url"]] = float(_has_url(head))
     x[_AT["rule_any"]] = float(rule_reason is not None)
     x[_AT["heading_rule"]] = float(heading_rule)
     x[_AT["starts_lower"]] = float(body[0].islower())
