@@ -168,40 +168,44 @@ class PageLines:
 
 
 def _context(page: PageLines, line_x: np.ndarray) -> np.ndarray:
-    """The :data:`CONTEXT_FEATURES` and neighbour features of every line, from the lines' own features."""
+    """The :data:`CONTEXT_FEATURES` and neighbour features of every line, from the lines' own features.
+
+    A page has tens of lines: the flags are worked out in plain Python and written in a few array
+    operations (per-line NumPy calls would cost more than the arithmetic)."""
     texts = page.texts
-    n = len(texts)
-    out = np.zeros((n, len(CONTEXT_FEATURES) + 2 * len(NEIGHBOUR_FEATURES)))
-    filled = np.flatnonzero([bool(t) for t in texts])
+    out = np.zeros((len(texts), len(CONTEXT_FEATURES) + 2 * len(NEIGHBOUR_FEATURES)))
+    filled = [i for i, t in enumerate(texts) if t]
     m = len(filled)
     if not m:
         return out
-    lengths = np.array([len(t) for t in texts], dtype=np.float64)
-    han = line_x[filled, LINE_FEATURES.index("han")] * lengths[filled]
-    short = line_x[filled, LINE_FEATURES.index("short")].astype(bool)
-    ends = line_x[filled, LINE_FEATURES.index("ends_sentence")].astype(bool)
-    # runs of consecutive short lines (menus), blank lines not breaking them
-    breaks = np.flatnonzero(np.concatenate(([True], ~(short[1:] & short[:-1]), [True])))
-    run = np.repeat(np.diff(breaks), np.diff(breaks))
-    width = wrap_width([t for t in texts if t])
-    adjacent = np.concatenate((filled[1:] == filled[:-1] + 1, [False]))
-    wraps = adjacent & ~ends & (lengths[filled] >= 0.75 * width) if width else np.zeros(m, dtype=bool)
-    footer_at = np.array([r in FOOTER_REASONS for r in (page.rule_reasons[i] for i in filled)])
-    rows = out[filled]
-    k = np.arange(m)
-    rows[:, 0] = k / max(1, m - 1)
-    rows[:, 1] = k == 0
-    rows[:, 2] = k == m - 1
-    rows[:, 3] = np.concatenate(([True], filled[1:] != filled[:-1] + 1)) | (filled == 0)
-    rows[:, 4] = np.concatenate((filled[1:] != filled[:-1] + 1, [True]))
-    rows[:, 5] = np.where(short, np.log1p(run - 1) / 2, 0.0)
-    rows[:, 6] = np.concatenate(([False], np.cumsum(footer_at)[:-1] > 0))
-    rows[:, 7] = han.sum() / max(1.0, lengths[filled].sum())
-    rows[:, 8] = wraps
-    rows[:, 9] = np.concatenate(([False], wraps[:-1]))
+    own = line_x[filled]
+    lengths = [len(texts[i]) for i in filled]
+    short = (own[:, _AT["short"]] != 0).tolist()
+    ends = (own[:, _AT["ends_sentence"]] != 0).tolist()
+    gap_after = [filled[j + 1] != filled[j] + 1 for j in range(m - 1)] + [True]
+    gap_before = [True] + gap_after[:-1]
+    run, start = [0] * m, 0  # runs of consecutive short lines (menus), blank lines not breaking them
+    for j in range(1, m + 1):
+        if j == m or not (short[j] and short[j - 1]):
+            run[start:j] = [j - start] * (j - start)
+            start = j
+    width = wrap_width([texts[i] for i in filled])
+    wraps = [not gap_after[j] and not ends[j] and lengths[j] >= 0.75 * width for j in range(m)] if width \
+        else [False] * m
+    after_footer, seen = [False] * m, False
+    for j, i in enumerate(filled):
+        after_footer[j] = seen
+        seen = seen or page.rule_reasons[i] in FOOTER_REASONS
+    rows = np.zeros((m, out.shape[1]))
+    rows[:, 0] = np.arange(m) / max(1, m - 1)
+    rows[0, 1] = rows[m - 1, 2] = 1.0
+    rows[:, [3, 4, 6, 8, 9]] = np.array([gap_before, gap_after, after_footer, wraps, [False] + wraps[:-1]],
+                                        dtype=np.float64).T
+    rows[:, 5] = np.where(short, np.log1p(np.array(run) - 1) / 2, 0.0)
+    rows[:, 7] = (own[:, _AT["han"]] * np.array(lengths, dtype=np.float64)).sum() / max(1.0, float(sum(lengths)))
     rows[:, 10] = width is not None
     base, span = len(CONTEXT_FEATURES), len(NEIGHBOUR_FEATURES)
-    neighbours = line_x[filled][:, _NEIGHBOUR_AT]
+    neighbours = own[:, _NEIGHBOUR_AT]
     rows[1:, base:base + span] = neighbours[:-1]
     rows[:-1, base + span:] = neighbours[1:]
     out[filled] = rows
