@@ -316,7 +316,8 @@ class Cleaner:
         """
         model = self.line_model
         page = page_lines(lines, lang)
-        proba = model.predict_proba(page)
+        judged = [line.kind == "content" and not line.attribution for line in lines]
+        proba = model.predict_proba(page, judged)
         b, a, h, c = (model.classes.index(k) for k in ("boilerplate", "attribution", "heading", "content"))
         following = False  # whether content comes after line i (walking backwards)
         later_content = [False] * len(lines)

@@ -39,9 +39,15 @@ _EMAIL = re.compile(r"\S@\S+\.\w")
 _MARKUP = re.compile(r"<[^>]{0,40}>|\{[^}]{0,40}\}|&\w{2,6};|\[\s*\]|!\[")
 _SEPARATORS = re.compile(r"[|>»›/·•]")
 _DATE = re.compile(P.DATE, re.IGNORECASE)
+#: Every alternative of ``P.DATE`` holds four digits and the last one is just that, so a line holds a
+#: date somewhere exactly when it holds four digits in a row (one cheap search instead of many).
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _BRACKETED = re.compile(r"^[\[【(（<《「].*[\]】)）>》」]$")
 HEAD = 160
-_LATIN_WORD = re.compile(r"\b[A-Za-z][a-z]*")
+#: Latin words (``\b[A-Za-z][a-z]*``) counted by where they start: a letter after a word boundary
+#: starts one, and no such letter lies inside another; the title-case share counts the capitals.
+_WORD_START = re.compile(r"\b[A-Za-z]")
+_CAPITAL_START = re.compile(r"\b[A-Z]")
 #: Only lines up to this length are looked up among lines that recur across sites (furniture is short).
 RECURRING_LENGTH = 120
 _NOT_HAN_LEAD = bytes(b for b in range(256) if not 0xE3 <= b <= 0xE9)  # lead bytes of U+3000..U+9FFF
@@ -64,6 +70,7 @@ LINE_FEATURES = (
     *(f"rule:{r}" for r in RULE_REASONS),
 )
 _RULE_AT = {r: LINE_FEATURES.index(f"rule:{r}") for r in RULE_REASONS}
+_NO_RULE = [0.0] * len(RULE_REASONS)
 #: Features of a line's neighbours that the model sees (``prev:``/``next:``).
 NEIGHBOUR_FEATURES = ("length", "han", "short", "ends_sentence", "ends_open", "list_marker", "url", "rule_any",
                       "heading_rule", "starts_lower")
@@ -100,10 +107,16 @@ def line_tokens(text: str) -> list[str]:
     return list(dict.fromkeys(tokens))
 
 
+def _has_url(head: str) -> bool:
+    """Whether ``_URL`` finds a link sign; each of its forms needs a ``.`` or ``:`` (many lines have neither)."""
+    return ("." in head or ":" in head) and bool(_URL.search(head))
+
+
 def line_features(text: str, rule_reason: str | None, heading_rule: bool, imperative: bool,
-                  marker_end: int, bare_label: bool, recurs: int) -> np.ndarray:
+                  marker_end: int, bare_label: bool, recurs: int) -> list[float]:
     """The :data:`LINE_FEATURES` of one repaired, stripped, non-empty line (``marker_end``: where the
-    text after its list marker starts, 0 without one; case is read from that text)."""
+    text after its list marker starts, 0 without one; case is read from that text). A list: a page's
+    rows become one array at once."""
     n = max(1, len(text))
     encoded = text.encode("utf-8")  # classes of characters counted on bytes: C speed
     han = len(encoded.translate(None, _NOT_HAN_LEAD))
@@ -114,11 +127,10 @@ def line_features(text: str, rule_reason: str | None, heading_rule: bool, impera
     head = text[:HEAD]  # signs of links, markup, dates: furniture shows them early; long lines cost no more
     body = text[marker_end:marker_end + HEAD] or head
     words = text.count(" ") + 1
-    latin_words = _LATIN_WORD.findall(body)
-    title = sum(w[0].isupper() for w in latin_words) / len(latin_words) if latin_words else 0.0
+    starts = len(_WORD_START.findall(body)) if latin else 0  # Latin words, by their first letters
+    title = len(_CAPITAL_START.findall(body)) / starts if starts else 0.0
     last = text[-1]
     short_limit = 12 if han > latin else 25
-    bars = [i for i in head.split("|") if i.strip()]
     values = [
         math.log1p(len(text)) / 5, math.log1p(words) / 4, han / n, latin / n, digit / n, punct / n,
         upper / latin if latin else 0.0, title,
@@ -127,17 +139,17 @@ def line_features(text: str, rule_reason: str | None, heading_rule: bool, impera
         float(last.isalnum() or bool(P.CJK_CHAR.match(last))),
         float(marker_end > 0), float(bare_label), float(body[0].isupper()), float(body[0].islower()),
         float(bool(_BRACKETED.match(text))),
-        float(bool(_URL.search(head))), float(bool(_EMAIL.search(head))), float(bool(_MARKUP.search(head))),
-        math.log1p(len(_SEPARATORS.findall(head))) / 2, float(len(bars) >= 3),
-        float(bool(digit and _DATE.search(head[:80]))), float(bool(digit and _DATE.match(head))),
+        float(_has_url(head)), float("@" in head and bool(_EMAIL.search(head))), float(bool(_MARKUP.search(head))),
+        math.log1p(len(_SEPARATORS.findall(head))) / 2,
+        float("|" in head and sum(1 for i in head.split("|") if i.strip()) >= 3),
+        float(bool(digit and _FOUR_DIGITS.search(head, 0, 80))), float(bool(digit and _DATE.match(head))),
         float(heading_rule), float(imperative), math.log1p(recurs) / 2,
         float(rule_reason is not None), float(rule_reason is not None and len(text) > P.LONG_LINE),
     ]
-    out = np.zeros(len(LINE_FEATURES))
-    out[:len(values)] = values
+    values += _NO_RULE
     if rule_reason in _RULE_AT:
-        out[_RULE_AT[rule_reason]] = 1.0
-    return out
+        values[_RULE_AT[rule_reason]] = 1.0
+    return values
 
 
 @dataclass
@@ -156,40 +168,44 @@ class PageLines:
 
 
 def _context(page: PageLines, line_x: np.ndarray) -> np.ndarray:
-    """The :data:`CONTEXT_FEATURES` and neighbour features of every line, from the lines' own features."""
+    """The :data:`CONTEXT_FEATURES` and neighbour features of every line, from the lines' own features.
+
+    A page has tens of lines: the flags are worked out in plain Python and written in a few array
+    operations (per-line NumPy calls would cost more than the arithmetic)."""
     texts = page.texts
-    n = len(texts)
-    out = np.zeros((n, len(CONTEXT_FEATURES) + 2 * len(NEIGHBOUR_FEATURES)))
-    filled = np.flatnonzero([bool(t) for t in texts])
+    out = np.zeros((len(texts), len(CONTEXT_FEATURES) + 2 * len(NEIGHBOUR_FEATURES)))
+    filled = [i for i, t in enumerate(texts) if t]
     m = len(filled)
     if not m:
         return out
-    lengths = np.array([len(t) for t in texts], dtype=np.float64)
-    han = line_x[filled, LINE_FEATURES.index("han")] * lengths[filled]
-    short = line_x[filled, LINE_FEATURES.index("short")].astype(bool)
-    ends = line_x[filled, LINE_FEATURES.index("ends_sentence")].astype(bool)
-    # runs of consecutive short lines (menus), blank lines not breaking them
-    breaks = np.flatnonzero(np.concatenate(([True], ~(short[1:] & short[:-1]), [True])))
-    run = np.repeat(np.diff(breaks), np.diff(breaks))
-    width = wrap_width([t for t in texts if t])
-    adjacent = np.concatenate((filled[1:] == filled[:-1] + 1, [False]))
-    wraps = adjacent & ~ends & (lengths[filled] >= 0.75 * width) if width else np.zeros(m, dtype=bool)
-    footer_at = np.array([r in FOOTER_REASONS for r in (page.rule_reasons[i] for i in filled)])
-    rows = out[filled]
-    k = np.arange(m)
-    rows[:, 0] = k / max(1, m - 1)
-    rows[:, 1] = k == 0
-    rows[:, 2] = k == m - 1
-    rows[:, 3] = np.concatenate(([True], filled[1:] != filled[:-1] + 1)) | (filled == 0)
-    rows[:, 4] = np.concatenate((filled[1:] != filled[:-1] + 1, [True]))
-    rows[:, 5] = np.where(short, np.log1p(run - 1) / 2, 0.0)
-    rows[:, 6] = np.concatenate(([False], np.cumsum(footer_at)[:-1] > 0))
-    rows[:, 7] = han.sum() / max(1.0, lengths[filled].sum())
-    rows[:, 8] = wraps
-    rows[:, 9] = np.concatenate(([False], wraps[:-1]))
+    own = line_x[filled]
+    lengths = [len(texts[i]) for i in filled]
+    short = (own[:, _AT["short"]] != 0).tolist()
+    ends = (own[:, _AT["ends_sentence"]] != 0).tolist()
+    gap_after = [filled[j + 1] != filled[j] + 1 for j in range(m - 1)] + [True]
+    gap_before = [True] + gap_after[:-1]
+    run, start = [0] * m, 0  # runs of consecutive short lines (menus), blank lines not breaking them
+    for j in range(1, m + 1):
+        if j == m or not (short[j] and short[j - 1]):
+            run[start:j] = [j - start] * (j - start)
+            start = j
+    width = wrap_width([texts[i] for i in filled])
+    wraps = [not gap_after[j] and not ends[j] and lengths[j] >= 0.75 * width for j in range(m)] if width \
+        else [False] * m
+    after_footer, seen = [False] * m, False
+    for j, i in enumerate(filled):
+        after_footer[j] = seen
+        seen = seen or page.rule_reasons[i] in FOOTER_REASONS
+    rows = np.zeros((m, out.shape[1]))
+    rows[:, 0] = np.arange(m) / max(1, m - 1)
+    rows[0, 1] = rows[m - 1, 2] = 1.0
+    rows[:, [3, 4, 6, 8, 9]] = np.array([gap_before, gap_after, after_footer, wraps, [False] + wraps[:-1]],
+                                        dtype=np.float64).T
+    rows[:, 5] = np.where(short, np.log1p(np.array(run) - 1) / 2, 0.0)
+    rows[:, 7] = (own[:, _AT["han"]] * np.array(lengths, dtype=np.float64)).sum() / max(1.0, float(sum(lengths)))
     rows[:, 10] = width is not None
     base, span = len(CONTEXT_FEATURES), len(NEIGHBOUR_FEATURES)
-    neighbours = line_x[filled][:, _NEIGHBOUR_AT]
+    neighbours = own[:, _NEIGHBOUR_AT]
     rows[1:, base:base + span] = neighbours[:-1]
     rows[:-1, base + span:] = neighbours[1:]
     out[filled] = rows
@@ -206,17 +222,25 @@ def sure_content(text: str, rule_reason: str | None) -> bool:
     return rule_reason is None and len(text) >= SURE_CONTENT_LENGTH and bool(_SENTENCE_END.search(text[-8:]))
 
 
-def neighbour_view(text: str, heading_rule: bool, marker_end: int) -> np.ndarray:
-    """Of a :func:`sure_content` line, the :data:`LINE_FEATURES` that its neighbours and the page
-    context read (:data:`NEIGHBOUR_FEATURES`), as :func:`line_features` gives them; the rest zero."""
-    x = np.zeros(len(LINE_FEATURES))
+def neighbour_view(text: str, heading_rule: bool, marker_end: int, rule_reason: str | None = None) -> list[float]:
+    """Of one non-empty line, the :data:`LINE_FEATURES` that its neighbours and the page context read
+    (:data:`NEIGHBOUR_FEATURES`), as :func:`line_features` gives them; the rest zero. Enough for a
+    line whose own class is not asked: a :func:`sure_content` line, or one a grammar rule decided."""
+    x = [0.0] * len(LINE_FEATURES)
     head = text[:HEAD]
     body = text[marker_end:marker_end + HEAD] or head
+    encoded = text.encode("utf-8")
+    han = len(encoded.translate(None, _NOT_HAN_LEAD))
+    latin = len(encoded.translate(None, _NOT_LATIN))
+    last = text[-1]
     x[_AT["length"]] = math.log1p(len(text)) / 5
-    x[_AT["han"]] = len(text.encode("utf-8").translate(None, _NOT_HAN_LEAD)) / len(text)
-    x[_AT["ends_sentence"]] = 1.0  # short, ends_open, rule_any: 0 for such a line
+    x[_AT["han"]] = han / len(text)
+    x[_AT["short"]] = float(len(text) <= (12 if han > latin else 25))
+    x[_AT["ends_sentence"]] = float(bool(_SENTENCE_END.search(text[-8:])))
+    x[_AT["ends_open"]] = float(last.isalnum() or bool(P.CJK_CHAR.match(last)))
     x[_AT["list_marker"]] = float(marker_end > 0)
-    x[_AT["url"]] = float(bool(_URL.search(head)))
+    x[_AT["url"]] = float(_has_url(head))
+    x[_AT["rule_any"]] = float(rule_reason is not None)
     x[_AT["heading_rule"]] = float(heading_rule)
     x[_AT["starts_lower"]] = float(body[0].islower())
     return x
@@ -296,37 +320,47 @@ class LineModel:
 
     # -- scoring --------------------------------------------------------------------------------
     def _line_uncached(self, text, rule_reason, heading_rule, imperative, list_marker, bare_label):
-        """A line's own features, and the class scores of its tokens (the same wherever it stands)."""
+        """A line's own features, and the class scores of its tokens or None (the same wherever it stands)."""
         x = line_features(text, rule_reason, heading_rule, imperative, list_marker, bare_label,
                           self.recurrence.get(normal_line(text), 0))
         idx = [self.vocab[t] for t in line_tokens(text) if t in self.vocab]
-        return x, self.coef_vocab[:, idx].sum(axis=1) if idx else np.zeros(len(self.classes))
+        return x, self.coef_vocab[:, idx].sum(axis=1) if idx else None
 
-    def design(self, page: PageLines, sure: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def design(self, page: PageLines, view_only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Dense features (unscaled) of every line, and the token scores of every line. Lines marked
-        in ``sure`` get only the features their neighbours and the page context read."""
+        in ``view_only`` get only the features their neighbours and the page context read
+        (:func:`neighbour_view`)."""
         n = len(page.texts)
-        line_x = np.zeros((n, len(LINE_FEATURES)))
+        blank = [0.0] * len(LINE_FEATURES)
+        rows = []
         token_scores = np.zeros((n, len(self.classes)))
+        line = self._line
         for i, text in enumerate(page.texts):
-            if text and sure is not None and sure[i]:
-                line_x[i] = neighbour_view(text, page.heading_rules[i], page.list_markers[i])
-            elif text:
-                line_x[i], token_scores[i] = self._line(
-                    text, page.rule_reasons[i], page.heading_rules[i], page.imperatives[i],
-                    page.list_markers[i], page.bare_labels[i])
+            if not text:
+                rows.append(blank)
+            elif view_only is not None and view_only[i]:
+                rows.append(neighbour_view(text, page.heading_rules[i], page.list_markers[i], page.rule_reasons[i]))
+            else:
+                x, scores = line(text, page.rule_reasons[i], page.heading_rules[i], page.imperatives[i],
+                                 page.list_markers[i], page.bare_labels[i])
+                rows.append(x)
+                if scores is not None:
+                    token_scores[i] = scores
+        line_x = np.array(rows, dtype=np.float64).reshape(n, len(LINE_FEATURES))
         return np.hstack([line_x, _context(page, line_x)]), token_scores
 
-    def predict_proba(self, page: PageLines) -> np.ndarray:
+    def predict_proba(self, page: PageLines, judged: np.ndarray | None = None) -> np.ndarray:
         """Probabilities of :attr:`classes` for every line (rows of blank lines are meaningless).
 
         A long sentence that no hand rule flags (:func:`sure_content`) is content without scoring:
         the cleaner would keep it unless the model were all but certain, and scoring it is most of
-        the cost of a page.
+        the cost of a page. With ``judged`` (a mask of the lines whose class is asked), the other
+        lines are only seen as neighbours (:func:`neighbour_view`): their rows are meaningless too.
         """
         sure = np.array([bool(t) and sure_content(t, r) for t, r in zip(page.texts, page.rule_reasons, strict=True)],
                         dtype=bool)
-        dense, token_scores = self.design(page, sure)
+        view_only = sure if judged is None else sure | ~np.asarray(judged, dtype=bool)
+        dense, token_scores = self.design(page, view_only)
         page.dense = dense  # kept for :meth:`strongest`
         scores = ((dense - self.mean) / self.scale) @ self.coef_dense.T + token_scores + self.intercept
         scores -= scores.max(axis=1, keepdims=True)
