@@ -60,10 +60,16 @@ engine_options = [
 ]
 
 
-def with_read_options(f):
-    for option in reversed(read_options):
-        f = option(f)
-    return f
+def options(*decorators):
+    """One decorator that applies click ``decorators`` so that they list in the order given."""
+    def apply(f):
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+    return apply
+
+
+with_read_options = options(*read_options)
 
 
 def progress(items, total_hint: str = "documents"):
@@ -151,19 +157,15 @@ def main() -> None:
     """Clean AI-governance statements, split them into clauses and tag them with themes."""
 
 
-def with_job_options(f):
-    """The options that segment and label share: output, strictness, workers, cache, engine, reading."""
-    options = [
-        click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
-                     help="Output file: .jsonl, .csv or .parquet; no extension: a folder of Parquet parts."),
-        click.option("--strict", is_flag=True, help="Exit non-zero when any input could not be read."),
-        click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
-                     help="Processes that clean and segment; the output is the same for any number."),
-        cache_option, *engine_options, *read_options,
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+#: The options that segment and label share: output, strictness, workers, cache, engine, reading.
+with_job_options = options(
+    click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+                 help="Output file: .jsonl, .csv or .parquet; no extension: a folder of Parquet parts."),
+    click.option("--strict", is_flag=True, help="Exit non-zero when any input could not be read."),
+    click.option("--workers", type=int, default=os.cpu_count() or 1, show_default="all cores",
+                 help="Processes that clean and segment; the output is the same for any number."),
+    cache_option, *engine_options, *read_options,
+)
 
 
 @main.command()
@@ -363,56 +365,13 @@ def train_cleaner(gold_dirs, out, folds):
 def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, workdir, as_json):
     """Time segment, classify, label and train on generated distinct text, next to the previous
     release and plain baselines run in the same session: clauses/s, MB/s, peak memory."""
-    import shutil
-
     from pipeline.measure import bench as B
 
-    steps = steps.split(",")
-    workdir.mkdir(parents=True, exist_ok=True)
     sources = list(sources) or [p for p in (Path("data/raw"), config.corpus("statements") / "raw") if p.exists()]
-    previous = B.previous_release(previous_tag, workdir) if compare else None
-    if compare and previous is None:
-        click.echo(f"(no git checkout of {previous_tag}: the previous release is left out)", err=True)
-    training = annotation_files(default_training(allow_partial=True))
-    codes = [("current", None)] + ([(previous_tag, previous)] if previous else [])
-    runs: list[B.Run] = []
-
-    def record(run):
-        runs.append(run)
-        click.echo(B.table([run])[-1], err=True)
-
-    for mb in (float(x) for x in sizes.split(",")):
-        corpus = workdir / f"corpus-{mb:g}mb"
-        if corpus.exists():
-            shutil.rmtree(corpus)
-        files, size = B.generate_corpus(sources, corpus, mb)
-        click.echo(f"corpus: {files} pages, {size / 1e6:.1f} MB", err=True)
-        if compare:
-            for step in ("segment", "label"):
-                if step in steps:
-                    record(B.run_baseline(step, corpus, size / 1e6, training))
-        clauses = None
-        for step in ("segment", "label"):
-            if step not in steps:
-                continue
-            for w in (int(x) for x in workers.split(",")):
-                for code, root in codes:
-                    out = workdir / f"{step}-{code}-{w}.parquet"
-                    record(B.run_pipeline(step, corpus, out, w, size / 1e6, code, root))
-                    if step == "segment" and code == "current":
-                        clauses = out
-        if "classify" in steps:
-            if clauses is None:
-                clauses = workdir / "segment-current.parquet"
-                B.run_pipeline("segment", corpus, clauses, os.cpu_count() or 1, size / 1e6)
-            for code, root in codes:
-                record(B.run_classify(clauses, workdir / f"classify-{code}.parquet", size / 1e6, code, root))
-        shutil.rmtree(corpus)
-    if "train" in steps:
-        data = workdir / f"annotations-{train_clauses}.jsonl"
-        B.generate_annotations(training, data, train_clauses)
-        for code, root in codes:
-            record(B.run_train(data, workdir / f"model-{code}", code, root))
+    runs = B.run_bench(sources, workdir, sizes=[float(x) for x in sizes.split(",")],
+                       workers=[int(x) for x in workers.split(",")], steps=steps.split(","), previous_tag=previous_tag,
+                       compare=compare, training=training_files(allow_partial=True), train_clauses=train_clauses,
+                       log=lambda line: click.echo(line, err=True))
     click.echo("\n".join(B.table(runs)))
     click.echo(f"\nmachine: {B.machine()}")
     if as_json:
@@ -421,47 +380,23 @@ def bench(sizes, workers, steps, previous_tag, compare, train_clauses, sources, 
 
 # -- themes -----------------------------------------------------------------------------
 
-DEFAULT_TRAINING = (
-    config.corpus("statements") / "clauses.jsonl",
-    config.corpus("statements2") / "clauses.jsonl",
-    config.corpus("statements3") / "clauses.jsonl",
-    config.corpus("waie") / "waie-150-clauses.jsonl",
-    config.ANNOTATIONS_DIR,
-)
-LICENCES = config.LICENCES
 model_option = click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
                             help="Model folder or file (default: models/default).")
 
 
-def annotation_files(paths) -> list[Path]:
-    """Annotation files under ``paths`` (folders: their .jsonl/.csv/.parquet files); missing
-    default paths are left out, a missing given path is an error."""
-    out = []
-    for path in (Path(p) for p in paths):
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".jsonl", ".csv", ".parquet")))
-        elif path.exists():
-            out.append(path)
-        else:
-            raise click.BadParameter(f"{path}: no such file or folder", param_hint="DATA")
-    if not out:
-        raise click.UsageError("no annotated data found")
-    return out
+def training_files(data=(), allow_partial: bool = False) -> list[Path]:
+    """The annotation files of ``data``, else the default training data (a note names what is left out)."""
+    from pipeline.annotate.records import AnnotationError, annotation_files, default_training_files
 
-
-def default_training(allow_partial: bool = False) -> list[Path]:
-    """The default training files that exist. A missing shared corpus stops the run (a model
-    trained without it would silently replace a good one) unless ``allow_partial``."""
-    present = [p for p in DEFAULT_TRAINING if p.exists()]
-    missing = [str(p) for p in DEFAULT_TRAINING if not p.exists()]
-    shared = [str(p) for p in DEFAULT_TRAINING if not p.exists() and config.shared_dir() in p.parents]
-    if shared and not allow_partial:
-        raise click.ClickException(
-            f"the shared corpora are missing ({', '.join(shared)}); set {config.SHARED_ENV} to the shared folder, "
-            "or pass --allow-partial (make ... ALLOW_PARTIAL=1) to use only what is present")
+    try:
+        if data:
+            return annotation_files(data)
+        files, missing = default_training_files(allow_partial)
+    except AnnotationError as err:
+        raise click.ClickException(str(err)) from None
     if missing:
-        click.echo(f"note: not found, left out: {', '.join(missing)}", err=True)
-    return present
+        click.echo(f"note: not found, left out: {', '.join(map(str, missing))}", err=True)
+    return files
 
 
 allow_partial_option = click.option(
@@ -470,7 +405,7 @@ allow_partial_option = click.option(
 
 
 def _load_dataset(data, allow_partial: bool = False):
-    files = annotation_files(data or default_training(allow_partial))
+    files = training_files(data, allow_partial)
     import datasets
 
     from pipeline.annotate.records import AnnotationError, load_annotations
@@ -480,11 +415,6 @@ def _load_dataset(data, allow_partial: bool = False):
         return files, load_annotations(files)
     except AnnotationError as err:
         raise click.ClickException(str(err)) from None
-
-
-def _licence(path: Path) -> str:
-    key = next((part for part in reversed(Path(path).parts) if part in LICENCES), None)
-    return LICENCES[key] if key else "see the file's source"
 
 
 model_params = [  # default None: the ThemeClassifier's own default (pipeline/themes/model.py)
@@ -497,10 +427,7 @@ model_params = [  # default None: the ThemeClassifier's own default (pipeline/th
 ]
 
 
-def with_model_params(f):
-    for option in reversed(model_params):
-        f = option(f)
-    return f
+with_model_params = options(*model_params)
 
 
 @main.command()
@@ -515,10 +442,8 @@ def with_model_params(f):
 @with_model_params
 def train(data, out, name, evaluate, workers, allow_partial, **params):
     """Train the theme model on annotated clauses (default: the shared corpora + data/processed/annotations)."""
-    import hashlib
-
     from pipeline.annotate.records import label_matrix
-    from pipeline.io.store import save_model
+    from pipeline.io.store import MODEL_DESCRIPTION, save_model, training_summary
     from pipeline.measure.evaluate import (
         TARGETS,
         cross_validate,
@@ -534,15 +459,8 @@ def train(data, out, name, evaluate, workers, allow_partial, **params):
     columns = dataset.select_columns(["text", "labels", "lang", "doc_id", "source"]).to_dict()  # plain lists, read once
     texts, labels, sources = columns["text"], columns["labels"], columns["source"]
     Y = label_matrix(labels)
-    digest = hashlib.sha256("\n".join(f"{t}\t{','.join(ls)}" for t, ls in zip(texts, labels, strict=True))
-                            .encode()).hexdigest()
-    card = {"name": name, "description": "Theme classifier of govthemes: TF-IDF (words, characters) and cue-term "
-            "features of folded text (lower case, Chinese in Simplified characters), one logistic regression per "
-            "theme, probabilities calibrated and thresholds tuned on out-of-fold scores of grouped cross-validation.",
-            "training": {"clauses": len(texts), "sha256": digest, "text_keys": sorted({text_key(t) for t in texts}),
-                         "sources": [
-                {"path": str(f), "clauses": sources.count(str(f)), "licence": _licence(f)}
-                for f in files]}}
+    card = {"name": name, "description": MODEL_DESCRIPTION,
+            "training": training_summary(files, texts, labels, sources, text_keys={text_key(t) for t in texts})}
     params = {k: v for k, v in params.items() if v is not None}  # options not given: the model's defaults
     if evaluate:
         systems = default_systems(**params, n_jobs=workers)
@@ -647,7 +565,7 @@ def _new_source_test(train_paths, test_files, systems, allow_partial: bool = Fal
     from pipeline.measure.evaluate import batches, holdout
 
     tested = {Path(f).resolve() for f in test_files}
-    train = [f for f in annotation_files(train_paths or default_training(allow_partial)) if f.resolve() not in tested]
+    train = [f for f in training_files(train_paths, allow_partial) if f.resolve() not in tested]
     _, train_set = _load_dataset(train)
     _, test_set = _load_dataset(test_files)
     train_columns = train_set.select_columns(["text", "labels", "doc_id"]).to_dict()
@@ -812,6 +730,7 @@ def annotate_export(paths, count, out, fmt, annotators, annotations, max_margin,
     spec = annotators.strip()
     names = ([f"annotator{i + 1}" for i in range(int(spec))] if int(spec) > 1 else []) if spec.isdigit() \
         else [a.strip() for a in spec.split(",") if a.strip()]
+    _refuse_input_as_output(out, paths)
     model = _load(model_path)
     done = set()
     if annotations.exists() and any(p.suffix in (".jsonl", ".csv", ".parquet") for p in annotations.iterdir()):
@@ -896,9 +815,7 @@ def export_long(clauses, out, text):
     with its score and label, for R, spreadsheets and plotting libraries."""
     from pipeline.explore.tables import load_processed, long_table
 
-    _check_format(out)
-    if out.resolve() == clauses.resolve():
-        raise click.BadParameter(f"{out} is the input; choose another output", param_hint="-o/--output")
+    _check_output(out, [clauses])
     try:
         table, _ = load_processed(clauses)
     except (FileNotFoundError, ValueError) as err:
@@ -920,6 +837,11 @@ def _check_format(out: Path) -> None:
 def _check_output(out: Path, inputs) -> None:
     """A usable output format, and an output that cannot overwrite or be read back as an input."""
     _check_format(out)
+    _refuse_input_as_output(out, inputs)
+
+
+def _refuse_input_as_output(out: Path, inputs) -> None:
+    """Stop (exit 2) when ``out`` is one of ``inputs`` or lies inside an input folder."""
     try:
         check_output(out, inputs)
     except OutputError as err:

@@ -61,3 +61,16 @@ def corpus(name: str) -> Path:
 def statement_corpora() -> list[Path]:
     """The folders of the shared statement corpora with gold pages, in a fixed order."""
     return [corpus(name) for name in ("statements", "statements2", "statements3")]
+
+
+def default_training() -> tuple[Path, ...]:
+    """The default training data of the theme model: the labelled clauses of every shared corpus
+    and the project's own annotations."""
+    return (*(corpus(name) / "clauses.jsonl" for name in ("statements", "statements2", "statements3")),
+            corpus("waie") / "waie-150-clauses.jsonl", ANNOTATIONS_DIR)
+
+
+def licence_of(path: str | Path) -> str:
+    """The licence of a training file, by the corpus (or annotation) folder it lies in."""
+    key = next((part for part in reversed(Path(path).parts) if part in LICENCES), None)
+    return LICENCES[key] if key else "see the file's source"

@@ -94,3 +94,16 @@ def test_evaluate_segments_meets_the_targets_on_the_gold_pages(statements_corpus
     assert figures["f1"] >= 0.90
     assert figures["content_recovered"] >= 0.99
     assert figures["boilerplate_leaked"] <= 0.03  # in-sample for the shipped line model: see --cv for held-out figures
+
+
+def test_annotate_export_and_export_long_refuse_an_output_inside_their_input(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(RAW, folder)
+    before = sorted(p.name for p in folder.iterdir())
+    result = run("annotate", "export", folder, "-n", 5, "-o", folder / "batch.csv")
+    assert result.exit_code == 2 and "inside the input folder" in result.output
+    clauses = tmp_path / "clauses.jsonl"
+    assert run("segment", folder, "-o", clauses, "--workers", 1).exit_code == 0
+    result = run("export-long", clauses, "-o", clauses)
+    assert result.exit_code == 2 and "is an input" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing written beside the inputs

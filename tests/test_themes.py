@@ -400,12 +400,13 @@ def test_evaluate_test_trains_on_one_set_and_scores_another_per_language_and_bat
 
 
 def test_the_default_training_data_holds_every_corpus_and_agrees_with_itself():
-    from pipeline.cli import DEFAULT_TRAINING, annotation_files
+    from pipeline.annotate.records import annotation_files
+    from pipeline.config import default_training
 
-    missing = [str(p) for p in DEFAULT_TRAINING if not p.exists()]
+    missing = [str(p) for p in default_training() if not p.exists()]
     if missing:
         pytest.skip(f"the shared corpora are not all there ({', '.join(missing)})")
-    ds = load_annotations(annotation_files(DEFAULT_TRAINING))  # the same text with other labels is refused
+    ds = load_annotations(annotation_files(default_training()))  # the same text with other labels is refused
     sources = {str(s).rsplit("/", 2)[-2] for s in set(ds["source"])}
     assert {"statements", "statements2", "statements3", "waie", "annotations"} <= sources
     assert len(ds["text"]) > 5000

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline import config
 from pipeline.text.lang import language_of
 from pipeline.themes.taxonomy import load_taxonomy
 
@@ -162,6 +163,39 @@ def resolve_labels(records: list[dict]) -> list[dict]:
         votes = {t: sum(t in r["labels"] for r in group) for t in order}
         out.append(dict(first, labels=[t for t in order if 2 * votes[t] > len(group)]))
     return out
+
+
+ANNOTATION_SUFFIXES = (".jsonl", ".csv", ".parquet")
+
+
+def annotation_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The annotation files under ``paths`` (a folder gives its .jsonl/.csv/.parquet files, sorted).
+    A path that does not exist, or no file at all, is an :class:`AnnotationError`."""
+    out = []
+    for path in (Path(p) for p in paths):
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix in ANNOTATION_SUFFIXES))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise AnnotationError(f"{path}: no such file or folder")
+    if not out:
+        raise AnnotationError("no annotated data found")
+    return out
+
+
+def default_training_files(allow_partial: bool = False) -> tuple[list[Path], list[Path]]:
+    """The default training files (:func:`pipeline.config.default_training`) that exist, and
+    those left out. A missing shared corpus is an :class:`AnnotationError` (a model trained
+    without it would silently replace a good one) unless ``allow_partial``."""
+    paths = config.default_training()
+    missing = [p for p in paths if not p.exists()]
+    shared = [str(p) for p in missing if config.shared_dir() in p.parents]
+    if shared and not allow_partial:
+        raise AnnotationError(
+            f"the shared corpora are missing ({', '.join(shared)}); set {config.SHARED_ENV} to the shared folder, "
+            "or pass --allow-partial (make ... ALLOW_PARTIAL=1) to use only what is present")
+    return annotation_files(p for p in paths if p.exists()), missing
 
 
 def load_annotations(paths: Iterable[str | Path]):

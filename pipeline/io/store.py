@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline import config
 from pipeline.themes.taxonomy import load_taxonomy
 
 FORMAT = "govthemes-model/4"  # 3: a joblib pickle (refused: loading it could run code); 4: JSON + npz
@@ -74,6 +75,23 @@ def _join_arrays(value, arrays):
     if isinstance(value, list):
         return [_join_arrays(v, arrays) for v in value]
     return value
+
+
+MODEL_DESCRIPTION = (
+    "Theme classifier of govthemes: TF-IDF (words, characters) and cue-term features of folded text (lower "
+    "case, Chinese in Simplified characters), one logistic regression per theme, probabilities calibrated and "
+    "thresholds tuned on out-of-fold scores of grouped cross-validation.")
+
+
+def training_summary(files, texts: list[str], labels: list[list[str]], sources: list[str], text_keys=()) -> dict:
+    """The card's account of the training data: clause count, a digest of texts and labels, each
+    source file with its clauses and licence, and ``text_keys`` (the clauses' keys, for
+    ``govthemes evaluate --previous``)."""
+    digest = hashlib.sha256("\n".join(f"{t}\t{','.join(ls)}" for t, ls in zip(texts, labels, strict=True))
+                            .encode()).hexdigest()
+    return {"clauses": len(texts), "sha256": digest, "text_keys": sorted(text_keys),
+            "sources": [{"path": str(f), "clauses": sources.count(str(f)), "licence": config.licence_of(f)}
+                        for f in files]}
 
 
 def save_model(model, directory: str | Path, card: dict) -> Path:

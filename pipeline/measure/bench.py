@@ -278,3 +278,57 @@ def table(runs: list[Run]) -> list[str]:
 
 def as_dicts(runs: list[Run]) -> list[dict]:
     return [{**asdict(r), "clauses_per_s": round(r.clauses_per_s), "mb_per_s": round(r.mb_per_s, 3)} for r in runs]
+
+
+def run_bench(sources: list[Path], workdir: Path, sizes: list[float], workers: list[int], steps: list[str],
+              previous_tag: str, compare: bool, training: list[Path], train_clauses: int = 10_000,
+              log=print) -> list[Run]:
+    """Generate a corpus of each size from ``sources`` and time ``steps`` on it: the current code
+    with each number of ``workers``, and with ``compare`` the previous release ``previous_tag``
+    (a git worktree) and the plain baselines, in the same session. ``log`` gets a line per run."""
+    import shutil
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    previous = previous_release(previous_tag, workdir) if compare else None
+    if compare and previous is None:
+        log(f"(no git checkout of {previous_tag}: the previous release is left out)")
+    codes = [("current", None)] + ([(previous_tag, previous)] if previous else [])
+    runs: list[Run] = []
+
+    def record(run):
+        runs.append(run)
+        log(table([run])[-1])
+
+    for mb in sizes:
+        corpus = workdir / f"corpus-{mb:g}mb"
+        if corpus.exists():
+            shutil.rmtree(corpus)
+        files, size = generate_corpus(sources, corpus, mb)
+        log(f"corpus: {files} pages, {size / 1e6:.1f} MB")
+        if compare:
+            for step in ("segment", "label"):
+                if step in steps:
+                    record(run_baseline(step, corpus, size / 1e6, training))
+        clauses = None
+        for step in ("segment", "label"):
+            if step not in steps:
+                continue
+            for w in workers:
+                for code, root in codes:
+                    out = workdir / f"{step}-{code}-{w}.parquet"
+                    record(run_pipeline(step, corpus, out, w, size / 1e6, code, root))
+                    if step == "segment" and code == "current":
+                        clauses = out
+        if "classify" in steps:
+            if clauses is None:
+                clauses = workdir / "segment-current.parquet"
+                run_pipeline("segment", corpus, clauses, os.cpu_count() or 1, size / 1e6)
+            for code, root in codes:
+                record(run_classify(clauses, workdir / f"classify-{code}.parquet", size / 1e6, code, root))
+        shutil.rmtree(corpus)
+    if "train" in steps:
+        data = workdir / f"annotations-{train_clauses}.jsonl"
+        generate_annotations(training, data, train_clauses)
+        for code, root in codes:
+            record(run_train(data, workdir / f"model-{code}", code, root))
+    return runs
