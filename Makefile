@@ -46,7 +46,7 @@ report: $(STAMP)
 	$(BIN)/govthemes report $(PROCESSED)/clauses.parquet -o $(PROCESSED)/report.html --model $(MODEL)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests

@@ -19,7 +19,7 @@ docs/api.md is this reference, rendered from the docstrings (a test keeps it in 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,9 +56,15 @@ def clean_text(text: str) -> CleanedDocument:
 
     Returns a :class:`~pipeline.text.clean.CleanedDocument` (see :func:`read_page`).
     """
+    return _default_cleaner().clean(text)
+
+
+@lru_cache(maxsize=1)
+def _default_cleaner():
+    """One default cleaner per process: it loads its line model and attribution pipelines once."""
     from pipeline.text.clean import Cleaner
 
-    return Cleaner().clean(text)
+    return Cleaner()
 
 
 def segment(passages: Iterable[str | Passage], langs: Iterable[str] | None = None) -> list[list[Clause]]:

@@ -129,6 +129,9 @@ def test_explain_lists_every_removed_line_with_a_reason():
     assert all(r.reason for r in cleaned.removals)
 
 
+# one cleaner for all examples of a property test (a cleaner loads its line model and attribution pipelines once)
+HAND_RULES_CLEANER = Cleaner(line_model=None)
+DEFAULT_CLEANER = Cleaner()
 SEED_LINES = [line for path in sorted(RAW.glob("*.txt")) for line in path.read_text(encoding="utf-8").split("\n")]
 
 
@@ -140,7 +143,7 @@ def test_cleaning_twice_equals_cleaning_once_with_the_hand_rules(lines):
     (Cleaning the passages joined into one page is not the same input: a lead-in kept apart
     from a list item by an attribution line would meet it across a blank line.)
     """
-    cleaner = Cleaner(line_model=None)
+    cleaner = HAND_RULES_CLEANER
     for passage in cleaner.clean("\n".join(lines)).passages:
         text = ((passage.heading + "\n") if passage.heading else "") + passage.text
         again = cleaner.clean(text).passages
@@ -154,7 +157,7 @@ def test_cleaning_again_with_the_line_model_only_keeps_or_drops_whole_lines(line
     """The line model judges a line by its neighbours too, so a passage cleaned alone may lose a
     line it kept in its page; but it never changes, reorders or invents text, and never drops a
     whole sentence that the page kept."""
-    cleaner = Cleaner()
+    cleaner = DEFAULT_CLEANER
     for passage in cleaner.clean("\n".join(lines)).passages:
         kept = passage.text.split("\n")
         again = [line for p in cleaner.clean(passage.text).passages for line in p.text.split("\n")]

@@ -14,6 +14,8 @@ from pipeline.text.segment import Segmenter, make_nlp
 
 from .conftest import RAW
 
+CLEANER = Cleaner()  # one cleaner for the module: it loads its models once
+
 SEG = Segmenter()
 
 
@@ -68,7 +70,7 @@ def test_a_numbered_title_inside_a_line_becomes_a_heading():
 
 
 def test_batched_segmentation_equals_one_passage_at_a_time():
-    passages = [p for path in sorted(RAW.glob("*.txt")) for p in Cleaner().clean(path.read_text("utf-8")).passages]
+    passages = [p for path in sorted(RAW.glob("*.txt")) for p in CLEANER.clean(path.read_text("utf-8")).passages]
     texts, langs = [p.text for p in passages], [p.lang for p in passages]
     batched = Segmenter().segment(texts, langs)
     single = Segmenter(batch_chars=1).segment(texts, langs)
@@ -84,7 +86,7 @@ def test_the_pipeline_is_a_readable_spacy_pipeline():
 
 def test_the_array_sentence_step_gives_the_clauses_of_spacys_sentencizer(statements_corpus):
     pages = sorted(RAW.glob("*.txt")) + sorted((statements_corpus / "raw").glob("*.txt"))
-    passages = [p for path in pages for p in Cleaner().clean(path.read_text("utf-8")).passages]
+    passages = [p for path in pages for p in CLEANER.clean(path.read_text("utf-8")).passages]
     texts, langs = [p.text for p in passages], [p.lang for p in passages]
     ours = Segmenter().segment(texts, langs)
     spacys = Segmenter(sentence_splitter="sentencizer").segment(texts, langs)

@@ -22,6 +22,8 @@ from pipeline.themes.classify import DEFAULT_MODEL, tag_rows
 from .conftest import RAW
 from .installed import install
 
+CLEANER = Cleaner()  # one cleaner for the module: it loads its models once
+
 COMPONENTS = ["govthemes_clause_boundaries", "govthemes_sentence_ends", "govthemes_clauses", "govthemes_themes"]
 ZH_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "govthemes.cjk_tokenizer.v1"}}}
 EN_TEXT = ("Developers shall protect personal data and respect privacy.\n"
@@ -38,7 +40,7 @@ def installed(tmp_path_factory):
 def passages(lang: str) -> list[str]:
     """The cleaned passages of the repository's sample pages in ``lang``, and a made-up one."""
     found = [p.text for path in sorted(RAW.glob("*.txt"))
-             for p in Cleaner().clean(path.read_text(encoding="utf-8")).passages if p.lang == lang]
+             for p in CLEANER.clean(path.read_text(encoding="utf-8")).passages if p.lang == lang]
     return [*found, EN_TEXT if lang == "en" else ZH_TEXT]
 
 
