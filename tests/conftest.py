@@ -45,3 +45,14 @@ def seed_rows():
     manifest = Manifest()
     rows = list(SegmentJob().run(iter_documents([RAW]), manifest))
     return rows, manifest
+
+
+def invoke(*args):
+    """``govthemes *args`` in this process; the run must succeed (exit status 0)."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result

@@ -21,16 +21,10 @@ from pipeline.io.store import save_model
 from pipeline.themes.model import ThemeClassifier, compact
 from pipeline.themes.taxonomy import load_taxonomy
 
-from .conftest import RAW, ROOT
+from .conftest import RAW, ROOT, invoke
 
 THEMES = load_taxonomy().ids
 SEEDS = ROOT / "data" / "processed" / "annotations" / "seeds.jsonl"
-
-
-def invoke(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -15,17 +15,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from pipeline.annotate.records import label_matrix, load_annotations
-from pipeline.cli import main
 from pipeline.explore.report import write_report
 from pipeline.explore.tables import load_processed
 from pipeline.io.store import save_model
 from pipeline.themes.model import ThemeClassifier, compact
 from pipeline.themes.taxonomy import load_taxonomy
 
-from .conftest import RAW, ROOT
+from .conftest import RAW, ROOT, invoke
 
 THEMES = load_taxonomy().ids
 SEEDS = ROOT / "data" / "processed" / "annotations" / "seeds.jsonl"
@@ -33,12 +31,6 @@ CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") i
 DRIVER = shutil.which("chromedriver")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
-
-
-def invoke(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture(scope="module")
