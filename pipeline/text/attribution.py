@@ -13,9 +13,10 @@ them and of the passage text:
   posting date when the page gives one (``date`` falls back to it);
 * ``source``: the outlet that carried it (``来源:…``, ``(Xinhua)``).
 
-:class:`Attributor` is a spaCy pipeline with two named steps: spaCy's ``entity_ruler`` over the
-gazetteer's names (English names matched case-insensitively, abbreviations exactly, Chinese
-names on the Simplified form of the text), and ``govthemes_reported_issuer``, which marks the
+:class:`Attributor` is a spaCy pipeline with named steps: spaCy's ``entity_ruler`` over the
+gazetteer's names (English names matched case-insensitively, Chinese names on the Simplified
+form of the text), ``govthemes_abbreviations`` (abbreviations, exactly, one token each), and
+``govthemes_reported_issuer``, which marks the
 issuers that a reporting phrase names as the maker of a statement (``X issued …``,
 ``X发布《…》``, ``… adopted by X``, ``the X said in a statement``, ``X和Y关于…的联合声明``).
 Dates are read by ``dateparser``, after a pattern has found where a date is.
@@ -227,8 +228,9 @@ class Gazetteer:
         return self._by_key.get(name_key(text))
 
     def patterns(self) -> list[dict]:
-        """``entity_ruler`` patterns: names as phrases (Chinese ones in Simplified), abbreviations
-        as exact tokens; each pattern's ``id`` is the issuer's id."""
+        """``entity_ruler`` patterns: names as phrases (Chinese ones, and Chinese abbreviations, in
+        Simplified); each pattern's ``id`` is the issuer's id. Latin abbreviations are
+        :meth:`abbreviations`."""
         out = []
         for issuer in self.issuers.values():
             for name in {issuer.name, *issuer.names}:
@@ -237,12 +239,41 @@ class Gazetteer:
             for abbr in issuer.abbreviations:
                 if CJK_CHAR.search(abbr):
                     out.append({"label": "ISSUER", "pattern": match_form(abbr), "id": issuer.id})
-                else:
-                    out.append({"label": "ISSUER", "pattern": [{"ORTH": abbr}], "id": issuer.id})
+        return out
+
+    def abbreviations(self) -> dict[str, str]:
+        """Latin-script abbreviations (``OECD``), matched as one exact token each: abbreviation -> issuer id."""
+        out: dict[str, str] = {}
+        for issuer in self.issuers.values():
+            for abbr in issuer.abbreviations:
+                if not CJK_CHAR.search(abbr):
+                    out.setdefault(abbr, issuer.id)
         return out
 
 
 # ---------------------------------------------------------------------------- reported issuers (spaCy)
+
+
+class AbbreviationRuler:
+    """Marks tokens that are exactly an issuer's abbreviation (``OECD``) as ``ISSUER`` entities,
+    where no longer name covers them: what an ``entity_ruler`` token pattern ``[{"ORTH": abbr}]``
+    gives, by one dictionary look-up a token (spaCy's token ``Matcher`` costs ~5 ms a page here)."""
+
+    def __init__(self, abbreviations: dict[str, str]):
+        self.abbreviations = abbreviations
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = [Span(doc, t.i, t.i + 1, label="ISSUER", span_id=self.abbreviations[t.text])
+                 for t in doc if not t.ent_type and t.text in self.abbreviations]
+        if found:
+            doc.ents = list(doc.ents) + found
+        return doc
+
+
+@Language.factory("govthemes_abbreviations", default_config={"abbreviations": {}})
+def make_abbreviation_ruler(nlp: Language, name: str, abbreviations: dict[str, str]) -> AbbreviationRuler:
+    return AbbreviationRuler(abbreviations)
+
 
 _EN_REPORT = (r"(?:has\s+|have\s+|had\s+|jointly\s+|formally\s+|officially\s+|today\s+|recently\s+|on\s+\w+\s+)*"
               r"(?:issued|released|adopted|published|unveiled|launched|approved|signed|endorsed|passed|"
@@ -536,7 +567,8 @@ class Attributor:
 
     @cached_property
     def pipelines(self) -> dict[str, Language]:
-        """A blank spaCy pipeline per script: ``entity_ruler`` then ``govthemes_reported_issuer``."""
+        """A blank spaCy pipeline per script: ``entity_ruler`` (names), for English
+        ``govthemes_abbreviations``, then ``govthemes_reported_issuer``."""
         out = {}
         patterns = self.gazetteer.patterns()
         for lang, attr in (("en", "LOWER"), ("zh", "ORTH")):
@@ -544,6 +576,8 @@ class Attributor:
             ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": attr})
             keep = [p for p in patterns if bool(CJK_CHAR.search(str(p["pattern"]))) == (lang == "zh")]
             ruler.add_patterns(keep)
+            if lang == "en":
+                nlp.add_pipe("govthemes_abbreviations", config={"abbreviations": self.gazetteer.abbreviations()})
             nlp.add_pipe("govthemes_reported_issuer")
             out[lang] = nlp
         return out
