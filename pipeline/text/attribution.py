@@ -75,6 +75,32 @@ def _date_parser():
                                                        "PARSERS": ["custom-formats", "absolute-time"]})
 
 
+_MONTH_NUMBER = {name: i for i, names in enumerate(
+    ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+     "sep sept september", "oct october", "nov november", "dec december"), 1) for name in names.split()}
+_MONTH_WORD = r"(?P<month>[A-Za-z]+)\.?"
+#: The shapes English dates take once ranges and ordinals are gone: read without ``dateparser``.
+_EN_SHAPES = (re.compile(rf"(?P<day>\d{{1,2}})\s+{_MONTH_WORD},?(?:\s*(?P<year>{_Y}))?"),
+              re.compile(rf"{_MONTH_WORD}\s+(?P<day>\d{{1,2}}),?(?:\s*(?P<year>{_Y}))?"),
+              re.compile(rf"{_MONTH_WORD},?\s+(?P<year>{_Y})"))
+
+
+def _english_parts(text: str) -> tuple[int | None, int | None, int | None] | None:
+    """``(year, month, day)`` of an English date of a common shape (``May 22, 2024``, ``22 May``,
+    ``May 2024``), as ``dateparser`` reads it; None for any other text (``dateparser`` reads it)."""
+    for shape in _EN_SHAPES:
+        m = shape.fullmatch(text.strip())
+        if m is None:
+            continue
+        month = _MONTH_NUMBER.get(m["month"].lower())
+        year = int(m["year"]) if m["year"] else None
+        day = int(m["day"]) if "day" in shape.groupindex else None
+        if month is None or (day is not None and not 1 <= day <= (28 if month == 2 else 30)):
+            return None  # an unknown word, or a day whose validity depends on the month and year
+        return year, month, day
+    return None
+
+
 @dataclass(frozen=True)
 class DateValue:
     """A date found in text: ISO (to the precision the text gives), and the words it came from."""
@@ -115,13 +141,17 @@ def read_date(span: str, kind: str, year: int | None = None) -> DateValue | None
             m, d = int(parts["m"]), int(parts["d"]) if parts["d"] else None
     else:
         text = _ORDINAL.sub("", _RANGE_END.sub("", span, count=1)).replace(" of ", " ")
-        data = _date_parser().get_date_data(text)
-        if data is None or data.date_obj is None:
-            return None
-        named = set(data.get("parts") or ()) if isinstance(data, dict) else set(data.parts or ())
-        y = data.date_obj.year if "year" in named else None
-        m = data.date_obj.month if "month" in named else None
-        d = data.date_obj.day if "day" in named else None
+        parts = _english_parts(text)
+        if parts is not None:
+            y, m, d = parts
+        else:
+            data = _date_parser().get_date_data(text)
+            if data is None or data.date_obj is None:
+                return None
+            named = set(data.get("parts") or ()) if isinstance(data, dict) else set(data.parts or ())
+            y = data.date_obj.year if "year" in named else None
+            m = data.date_obj.month if "month" in named else None
+            d = data.date_obj.day if "day" in named else None
     if m is not None and not 1 <= m <= 12:
         return None
     given_year = y
