@@ -80,23 +80,34 @@ _MONTH_NUMBER = {name: i for i, names in enumerate(
      "sep sept september", "oct october", "nov november", "dec december"), 1) for name in names.split()}
 _MONTH_WORD = r"(?P<month>[A-Za-z]+)\.?"
 #: The shapes English dates take once ranges and ordinals are gone: read without ``dateparser``.
-_EN_SHAPES = (re.compile(rf"(?P<day>\d{{1,2}})\s+{_MONTH_WORD},?(?:\s*(?P<year>{_Y}))?"),
-              re.compile(rf"{_MONTH_WORD}\s+(?P<day>\d{{1,2}}),?(?:\s*(?P<year>{_Y}))?"),
-              re.compile(rf"{_MONTH_WORD},?\s+(?P<year>{_Y})"))
+_COMMON_SHAPES = (re.compile(rf"(?P<day>\d{{1,2}})\s+{_MONTH_WORD},?(?:\s*(?P<year>{_Y}))?"),
+                  re.compile(rf"{_MONTH_WORD}\s+(?P<day>\d{{1,2}}),?(?:\s*(?P<year>{_Y}))?"),
+                  re.compile(rf"{_MONTH_WORD},?\s+(?P<year>{_Y})"),
+                  re.compile(rf"(?P<day>\d{{1,2}})[./-](?P<month>\d{{1,2}})[./-](?P<year>{_Y})"))
+_LONG_MONTHS = {1, 3, 5, 7, 8, 10, 12}
 
 
-def _english_parts(text: str) -> tuple[int | None, int | None, int | None] | None:
-    """``(year, month, day)`` of an English date of a common shape (``May 22, 2024``, ``22 May``,
-    ``May 2024``), as ``dateparser`` reads it; None for any other text (``dateparser`` reads it)."""
-    for shape in _EN_SHAPES:
+def _common_parts(text: str) -> tuple[int | None, int | None, int | None] | None:
+    """``(year, month, day)`` of a date of a common shape (``May 22, 2024``, ``22 May``, ``May 2024``,
+    ``26/09/2025``), as ``dateparser`` reads it; None for any other text (``dateparser`` reads it)."""
+    for shape in _COMMON_SHAPES:
         m = shape.fullmatch(text.strip())
         if m is None:
             continue
-        month = _MONTH_NUMBER.get(m["month"].lower())
+        word = m["month"]
+        month = int(word) if word.isdigit() else _MONTH_NUMBER.get(word.lower())
         year = int(m["year"]) if m["year"] else None
         day = int(m["day"]) if "day" in shape.groupindex else None
-        if month is None or (day is not None and not 1 <= day <= (28 if month == 2 else 30)):
-            return None  # an unknown word, or a day whose validity depends on the month and year
+        if month is None or not 1 <= month <= 12:
+            return None
+        if day is not None:
+            if year is not None:
+                try:
+                    dt.date(year, month, day)
+                except ValueError:
+                    return None
+            elif not 1 <= day <= (28 if month == 2 else 31 if month in _LONG_MONTHS else 30):
+                return None  # a day that does not exist in every year
         return year, month, day
     return None
 
@@ -141,7 +152,7 @@ def read_date(span: str, kind: str, year: int | None = None) -> DateValue | None
             m, d = int(parts["m"]), int(parts["d"]) if parts["d"] else None
     else:
         text = _ORDINAL.sub("", _RANGE_END.sub("", span, count=1)).replace(" of ", " ")
-        parts = _english_parts(text)
+        parts = _common_parts(text)
         if parts is not None:
             y, m, d = parts
         else:
