@@ -296,9 +296,10 @@ class Gazetteer:
 
 
 class IssuerRuler:
-    """Marks the gazetteer's issuers in a doc as ``ISSUER`` entities whose ``ent_id_`` is the
-    issuer's id: names as phrases (on the tokens' ``attr``, ``LOWER`` or ``ORTH``), abbreviations as
-    one exact token each. Longest matches win, then the earliest (what spaCy's ``entity_ruler`` does
+    """Marks the gazetteer's issuers in a doc: ``doc.spans["issuers"]``, in order, spans labelled
+    ``ISSUER`` whose ``id_`` is the issuer's id (not ``doc.ents``: reading them walks every token).
+    Names match as phrases (on the tokens' ``attr``, ``LOWER`` or ``ORTH``), abbreviations as one
+    exact token each; longest matches win, then the earliest (what spaCy's ``entity_ruler`` does
     with the same patterns, without its per-call overheads)."""
 
     def __init__(self, nlp: Language, attr: str, names: dict[str, list[str]], abbreviations: dict[str, str]):
@@ -320,7 +321,7 @@ class IssuerRuler:
             if start not in seen and end - 1 not in seen:
                 ents.append(Span(doc, start, end, label="ISSUER", span_id=key))
                 seen.update(range(start, end))
-        doc.ents = ents
+        doc.spans["issuers"] = sorted(ents, key=lambda span: span.start)
         return doc
 
 
@@ -360,7 +361,7 @@ def mark_reported_issuers(doc: Doc) -> Doc:
     """
     reported = []
     text = doc.text
-    ents = list(doc.ents)
+    ents = list(doc.spans["issuers"])
     chained = set()
     for i, ent in enumerate(ents):
         after = text[ent.end_char: ent.end_char + 80]
@@ -664,7 +665,7 @@ class Attributor:
             # English names are matched with the Chinese characters masked (same offsets), so
             # that ``…组织(OECD)`` tokenizes as it would in English
             doc = nlp(match_form(text) if lang == "zh" else CJK_RUN.sub(lambda m: " " * len(m.group(0)), text))
-            ents.extend(doc.ents)
+            ents.extend(doc.spans["issuers"])
             reported.extend(doc.spans["reported"])
         key = lambda s: s.start_char  # noqa: E731
         return sorted(ents, key=key), sorted(reported, key=key)
@@ -672,7 +673,7 @@ class Attributor:
     def _entries(self, spans: list[Span]) -> list[Issuer]:
         out = []
         for span in spans:
-            issuer = self.gazetteer.issuers.get(span.ent_id_)
+            issuer = self.gazetteer.issuers.get(span.id_)
             if issuer and issuer not in out:
                 out.append(issuer)
         return out
@@ -719,7 +720,7 @@ class Attributor:
         if within is not None:
             ents, text = [s for s in ents if s.start_char < within], text[:within]
         states = {"state", "bloc"}
-        known = next((s for s in ents if self.gazetteer.issuers[s.ent_id_].type not in states), None)
+        known = next((s for s in ents if self.gazetteer.issuers[s.id_].type not in states), None)
         shaped = institution_names(text)
         if shaped and (known is None or shaped[0][0] < known.start_char):
             return self.resolve_issuer(shaped[0][1])
