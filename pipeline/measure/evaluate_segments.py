@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import config
 from pipeline.io.read import read_file
 from pipeline.measure.attribution_eval import PageAttribution, default_matcher, score_page
 from pipeline.process import SegmentJob
@@ -288,6 +289,7 @@ def line_model_card(model) -> str:
         "## Training data",
         "",
         f"- corpora: {', '.join(card.get('corpora', []))} (the shared gold pages, read in place)",
+        *(f"- licence of {name}: {config.licence_of(name)}" for name in card.get("corpora", [])),
         f"- pages: {card['pages']} from {card['sites']} sites; lines: {card['lines']} "
         f"({', '.join(f'{k} {v}' for k, v in card['lines_per_class'].items())})",
         "- labels: from the gold files (a line equal to a boilerplate item, attribution line or heading takes",
