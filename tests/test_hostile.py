@@ -36,7 +36,7 @@ from pipeline.io.read import RawDocument, Skipped, read_file
 from pipeline.text.clean import Cleaner
 from pipeline.text.repair import repair_line
 
-from .conftest import RAW, ROOT
+from .conftest import RAW, ROOT, MarkerPayload
 
 GOOD = "The parties agree to protect personal data.\nThey shall promote transparency in every system.\n"
 PYTHONPATH = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
@@ -201,16 +201,6 @@ def test_an_unreadable_folder_is_skipped_with_a_reason(tmp_path):
     assert len(read_rows(out)) == 2
 
 
-class _Payload:
-    """Unpickling this leaves a marker file: what a crafted cache entry could do."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
-
-
 def test_a_poisoned_or_old_cache_runs_no_code_and_is_rebuilt(tmp_path):
     import pickle
 
@@ -225,7 +215,7 @@ def test_a_poisoned_or_old_cache_runs_no_code_and_is_rebuilt(tmp_path):
     keys = ResultCache(tmp_path / "keys.sqlite")  # the keys a run looks up (same code, no model)
     wanted = [keys.key(doc.doc_id, doc.text) for doc in iter_documents([folder])]
     keys.close()
-    payload = pickle.dumps(_Payload(tmp_path / "marker"))
+    payload = pickle.dumps(MarkerPayload(tmp_path / "marker"))
 
     db = sqlite3.connect(cache_path)  # a cache of the old format: pickles, under the right keys
     with db:

@@ -28,7 +28,7 @@ from pipeline.text.fold import fold
 from pipeline.themes.model import ThemeClassifier, compact
 from pipeline.themes.taxonomy import load_taxonomy
 
-from .conftest import RAW, ROOT, SHARED, WAIE
+from .conftest import RAW, ROOT, SHARED, WAIE, MarkerPayload
 
 SEEDS = ROOT / "data" / "processed" / "annotations" / "seeds.jsonl"
 THEMES = load_taxonomy().ids
@@ -163,26 +163,16 @@ def test_model_files_are_json_and_npz_carry_their_card_and_refuse_corruption(see
         load_model(tmp_path / "cut")
 
 
-class _Payload:
-    """What a hostile model file carries: unpickling it creates ``marker``."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
-
-
 def test_a_pickled_model_file_is_refused_unopened_and_its_payload_never_runs(tmp_path):
     live = tmp_path / "live-marker"
-    pickle.loads(pickle.dumps(_Payload(live)))  # the payload does run when a file is unpickled
+    pickle.loads(pickle.dumps(MarkerPayload(live)))  # the payload does run when a file is unpickled
     assert live.exists()
 
     marker = tmp_path / "marker"
     folder = tmp_path / "hostile"
     folder.mkdir()
     card = {"format": "govthemes-model/3", "themes": THEMES}
-    joblib.dump({"card": card, "payload": _Payload(marker)}, folder / "model.joblib")
+    joblib.dump({"card": card, "payload": MarkerPayload(marker)}, folder / "model.joblib")
     for target in (folder, folder / "model.joblib"):
         for load in (load_model, read_card):
             with pytest.raises(ModelError, match=r"old format \(a pickle.*govthemes train"):
