@@ -25,7 +25,6 @@ text), where that gold passage names one.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
@@ -227,12 +226,3 @@ def misses(pages: list[PageAttribution]) -> list[str]:
             out.extend(items)
     return out
 
-
-def count_wrong(pages: list[PageAttribution]) -> Counter:
-    """Pages with at least one wrong value, per field and overall (``any``)."""
-    c = Counter()
-    for p in pages:
-        for name in FIELDS:
-            c[name] += bool(p.wrong[name])
-        c["any"] += any(p.wrong[n] for n in FIELDS)
-    return c

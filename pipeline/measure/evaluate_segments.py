@@ -113,15 +113,6 @@ def summarise(results: list[PageResult]) -> dict:
     return out
 
 
-def evaluate_corpus(corpus_dir: Path, job: SegmentJob | None = None) -> tuple[dict, list[PageResult]]:
-    """Evaluate every gold page under ``corpus_dir`` (a folder with ``gold/`` and ``raw/``)."""
-    corpus_dir = Path(corpus_dir)
-    gold_dir = corpus_dir / "gold" if (corpus_dir / "gold").is_dir() else corpus_dir
-    raw_dir = gold_dir.parent / "raw"
-    job = job or SegmentJob()
-    results = [evaluate_page(g, raw_dir, job) for g in sorted(gold_dir.glob("*.json"))]
-    return summarise(results), results
-
 
 # -- leave-site-out cross-validation of the cleaner's line model -------------------------------------
 
