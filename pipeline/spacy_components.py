@@ -69,9 +69,13 @@ class ThemeTagger:
         self._files: dict[str, bytes] | None = None  # the model's files, once stored or restored
         self._file: str | None = None  # the model file among them, when the model is a single file
 
-    @property
-    def model(self):
-        """The theme model (loaded on first use)."""
+    def theme_model(self):
+        """The theme model, read on first use.
+
+        A method, not a ``model`` property: spaCy probes every component for a ``model``
+        attribute when a pipe is added (its ``ListenedToComponent`` check), and a property that
+        read the model there would fail at ``add_pipe`` instead of at the first doc.
+        """
         if self._model is None:
             self._model = load_model(self.model_path)
         return self._model
@@ -83,7 +87,7 @@ class ThemeTagger:
         """Tag the clauses of many docs, scoring a batch of docs' clauses at once."""
         for batch in minibatch(docs, size=batch_size or self.batch_size):
             spans = [span for doc in batch for span in doc.spans.get(self.spans_key, [])]
-            rows = tag_rows(self.model, [{"text": span.text} for span in spans])
+            rows = tag_rows(self.theme_model(), [{"text": span.text} for span in spans])
             for span, row in zip(spans, rows, strict=True):
                 span._.themes = row["labels"]
                 span._.theme_scores = row["scores"]
