@@ -123,3 +123,18 @@ def test_attribution_is_scored_against_gold_pages(statements_corpus):
     for field in ("issuer", "document", "date"):
         assert figures[field]["gold"] >= 4
         assert figures[field]["found"] >= figures[field]["gold"] - 1, field
+
+
+def test_issuer_names_match_whole_tokens_and_the_longest_name_wins():
+    attributor = Attributor()
+    ents, reported = attributor.issuer_spans(
+        "The OECD's council met; OECD.AI hosts the data. The Standing Committee of the National "
+        "People's Congress adopted it, and the European\nCommission did not.")
+    assert [(e.text, e.issuer_id) for e in ents] == [
+        ("OECD", "oecd"), ("Standing Committee of the National People's Congress", "npcsc")]
+    assert [e.issuer_id for e in reported] == ["npcsc"]
+    # Traditional characters match through the Simplified form; offsets are those of the text
+    text = "昨日，全國人民代表大會常務委員會通過了示例法。"
+    ents, reported = attributor.issuer_spans(text)
+    assert [(e.issuer_id, text[e.start_char:e.end_char]) for e in ents] == [("npcsc", "全國人民代表大會常務委員會")]
+    assert [e.issuer_id for e in reported] == ["npcsc"]

@@ -130,11 +130,35 @@ class Run:
         return self.megabytes / self.seconds
 
 
+#: ``sitecustomize`` of a previous release's runs: the spaCy factories that the installed (current)
+#: package declares as entry points, but the release's code lacks, are left out instead of failing.
+_RELEASE_SITE = """import importlib.metadata as md
+
+_load = md.EntryPoint.load
+
+
+def _load_or_skip(self):
+    try:
+        return _load(self)
+    except (AttributeError, ImportError):
+        if self.group.startswith("spacy_") and self.value.startswith("pipeline."):
+            return lambda *args, **kwargs: None
+        raise
+
+
+md.EntryPoint.load = _load_or_skip
+"""
+
+
 def timed(cmd: list[str], code_root: Path | None = None) -> tuple[float, int, str]:
-    """Run ``cmd`` in a child process: (wall seconds, peak resident MB, its stdout)."""
+    """Run ``cmd`` in a child process: (wall seconds, peak resident MB, its stdout). With
+    ``code_root`` (a release's checkout), the child runs that release's code."""
     env = dict(os.environ)
-    if code_root is not None:  # the previous release's package first: run from its folder, on its path
-        env["PYTHONPATH"] = str(code_root.resolve())
+    if code_root is not None:  # the release's package first: run from its folder, on its path
+        site = code_root.parent / f"{code_root.name}-site"
+        site.mkdir(exist_ok=True)
+        (site / "sitecustomize.py").write_text(_RELEASE_SITE, encoding="utf-8")
+        env["PYTHONPATH"] = os.pathsep.join([str(code_root.resolve()), str(site.resolve())])
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True, env=env,
                           cwd=code_root.resolve() if code_root is not None else None)

@@ -13,11 +13,11 @@ them and of the passage text:
   posting date when the page gives one (``date`` falls back to it);
 * ``source``: the outlet that carried it (``来源:…``, ``(Xinhua)``).
 
-:class:`Attributor` is a spaCy pipeline with two named steps: ``govthemes_issuer_ruler`` over
-the gazetteer's names (English names matched case-insensitively, abbreviations exactly, Chinese
-names on the Simplified form of the text), and ``govthemes_reported_issuer``, which marks the
-issuers that a reporting phrase names as the maker of a statement (``X issued …``,
-``X发布《…》``, ``… adopted by X``, ``the X said in a statement``, ``X和Y关于…的联合声明``).
+:class:`Attributor` finds the gazetteer's issuers in a text (:class:`IssuerMatcher`: English
+names matched case-insensitively on whole tokens, abbreviations exactly, Chinese names on the
+Simplified form of the text), then marks those that a reporting phrase names as the maker of a
+statement (:func:`reported_mentions`: ``X issued …``, ``X发布《…》``, ``… adopted by X``, ``the X
+said in a statement``, ``X和Y关于…的联合声明``).
 Dates are read by ``dateparser``, after a pattern has found where a date is.
 """
 
@@ -29,13 +29,6 @@ import re
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-
-import numpy
-import spacy
-from spacy.attrs import ORTH
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
 
 from pipeline.text.fold import fold
 from pipeline.text.patterns import CJK_CHAR
@@ -63,8 +56,8 @@ DATE_SPAN = re.compile(
     rf"|(?P<y>(?<![\d.-]){_Y}\s*年|(?<![\d.,-]){_Y}(?![\d.,-]))",
     re.IGNORECASE,
 )
-#: Where a :data:`DATE_SPAN` can start: a digit, or a month's name at a word's start.
-_DATE_START = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+#: Where a :data:`DATE_SPAN` can start: the first digit of a number, or a month's name at a word's start.
+_DATE_START = re.compile(r"(?<!\d)\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
 _RANGE_END = re.compile(r"\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?(?=\s|,|$)", re.IGNORECASE)
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
 _ZH_PARTS = re.compile(r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})(?:\s*[-/.月]\s*(?P<d>\d{1,2}))?")
@@ -307,44 +300,82 @@ class Gazetteer:
         return out
 
 
-# ---------------------------------------------------------------------------- reported issuers (spaCy)
+# ------------------------------------------------------------------------------------- issuers named
 
 
-class IssuerRuler:
-    """Marks the gazetteer's issuers in a doc: ``doc.spans["issuers"]``, in order, spans labelled
-    ``ISSUER`` whose ``id_`` is the issuer's id (not ``doc.ents``: reading them walks every token).
-    Names match as phrases (on the tokens' ``attr``, ``LOWER`` or ``ORTH``), abbreviations as one
-    exact token each; longest matches win, then the earliest (what spaCy's ``entity_ruler`` does
-    with the same patterns, without its per-call overheads)."""
+@dataclass(frozen=True)
+class Mention:
+    """A gazetteer issuer named in a text: its character offsets, its words (as matched: Chinese in
+    Simplified characters) and the issuer's id; ``script`` is the matcher that found it (en, zh)."""
 
-    def __init__(self, nlp: Language, attr: str, names: dict[str, list[str]], abbreviations: dict[str, str]):
-        self.matcher = PhraseMatcher(nlp.vocab, attr=attr)
+    start_char: int
+    end_char: int
+    text: str
+    issuer_id: str
+    script: str
+
+
+#: A token for name matching: a word (with the periods inside it: ``OECD.AI``, ``U.S``) or one other character.
+NAME_TOKEN = re.compile(r"\w+(?:\.\w+)*|[^\w\s]")
+
+
+class IssuerMatcher:
+    """Where the gazetteer's names occur in a text, as a phrase matcher over tokens finds them.
+
+    English (``chinese=False``): names match case-insensitively, abbreviations exactly, both on
+    whole tokens (:data:`NAME_TOKEN`: ``OECD`` in ``the OECD's``, not in ``OECD.AI``) and spaced as
+    the name is written. Chinese: names (Simplified) match anywhere, character by character.
+    Of overlapping matches the longest (in tokens) wins, then the earliest.
+    """
+
+    def __init__(self, names: dict[str, list[str]], abbreviations: dict[str, str], chinese: bool):
+        self.chinese = chinese
+        self._names: dict[str, str] = {}  # name as compared (lower case in English) -> issuer id
+        self._abbreviations: dict[str, str] = {}
+        self._sizes: dict[str, set[int]] = {}  # first token, lower case (or character) -> sizes of the names it opens
         for issuer_id, phrases in names.items():
-            self.matcher.add(issuer_id, list(nlp.tokenizer.pipe(phrases)))
-        strings = nlp.vocab.strings
-        self.abbreviations = {strings.add(abbr): strings.add(issuer_id) for abbr, issuer_id in abbreviations.items()}
-        self._abbreviation_keys = numpy.array(sorted(self.abbreviations), dtype="uint64")
+            for phrase in phrases:
+                self._add(phrase if chinese else phrase.lower(), issuer_id, self._names)
+        for abbreviation, issuer_id in abbreviations.items():
+            self._add(abbreviation, issuer_id, self._abbreviations)
+        if chinese:  # where a name can start
+            self._first_chars = re.compile("[" + "".join(map(re.escape, sorted(self._sizes))) + "]" if self._sizes else "(?!)")
 
-    def __call__(self, doc: Doc) -> Doc:
-        matches = {m for m in self.matcher(doc) if m[1] != m[2]}
-        if self.abbreviations:
-            orths = doc.to_array(ORTH)
-            for i in numpy.flatnonzero(numpy.isin(orths, self._abbreviation_keys)):
-                matches.add((self.abbreviations[int(orths[i])], int(i), int(i) + 1))
-        ents, seen = [], set()
-        for key, start, end in sorted(matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True):
-            if start not in seen and end - 1 not in seen:
-                ents.append(Span(doc, start, end, label="ISSUER", span_id=key))
-                seen.update(range(start, end))
-        doc.spans["issuers"] = sorted(ents, key=lambda span: span.start)
-        return doc
+    def _add(self, phrase: str, issuer_id: str, table: dict[str, str]) -> None:
+        units = list(phrase) if self.chinese else NAME_TOKEN.findall(phrase)
+        if units:
+            table.setdefault(phrase, issuer_id)
+            self._sizes.setdefault(units[0] if self.chinese else units[0].lower(), set()).add(len(units))
 
-
-@Language.factory("govthemes_issuer_ruler",
-                  default_config={"attr": "LOWER", "names": {}, "abbreviations": {}})
-def make_issuer_ruler(nlp: Language, name: str, attr: str, names: dict[str, list[str]],
-                      abbreviations: dict[str, str]) -> IssuerRuler:
-    return IssuerRuler(nlp, attr, names, abbreviations)
+    def __call__(self, text: str) -> list[tuple[int, int, str]]:
+        """The names in ``text``: ``(start, end, issuer id)``, character offsets, in text order."""
+        units = None
+        if self.chinese:
+            found = [(i, i + size, issuer_id) for m in self._first_chars.finditer(text) for i in (m.start(),)
+                     for size in self._sizes[m.group()] if (issuer_id := self._names.get(text[i: i + size]))]
+        else:
+            lower = text.lower()
+            words = NAME_TOKEN.findall(lower) if len(lower) == len(text) else \
+                [word.lower() for word in NAME_TOKEN.findall(text)]
+            openings = [i for i, word in enumerate(words) if word in self._sizes]
+            if not openings:
+                return []
+            units = [m.span() for m in NAME_TOKEN.finditer(text)]
+            found = []
+            for i in openings:
+                for size in self._sizes[words[i]]:
+                    if i + size <= len(units):
+                        phrase = text[units[i][0]: units[i + size - 1][1]]
+                        issuer_id = self._names.get(phrase.lower()) or self._abbreviations.get(phrase)
+                        if issuer_id:
+                            found.append((i, i + size, issuer_id))
+        chosen, taken = [], set()
+        for start, end, issuer_id in sorted(found, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+            if start not in taken and end - 1 not in taken:
+                chosen.append((start, end, issuer_id))
+                taken.update(range(start, end))
+        chosen.sort()
+        return chosen if units is None else [(units[a][0], units[b - 1][1], issuer_id) for a, b, issuer_id in chosen]
 
 
 _EN_REPORT = (r"(?:has\s+|have\s+|had\s+|jointly\s+|formally\s+|officially\s+|today\s+|recently\s+|on\s+\w+\s+)*"
@@ -367,43 +398,40 @@ ZH_JOINT = re.compile(r"^(?:[和与、及]\S{0,2}?)")
 ZH_STATEMENT = re.compile(r"关于.{2,60}?(?:联合声明|宣言|倡议|共识)")
 
 
-@Language.component("govthemes_reported_issuer")
-def mark_reported_issuers(doc: Doc) -> Doc:
-    """Mark the issuers a reporting phrase names as a statement's maker: ``doc.spans["reported"]``.
+def reported_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions (in text order, of one script) that a reporting phrase in ``text`` names as a
+    statement's maker.
 
     ``X (has) issued/released/adopted …``, ``… adopted by (the) X``, ``the X said in a
     statement``, ``X发布/印发/出台/通过…``, and the parties of ``X和Y关于…联合声明``.
     """
     reported = []
-    text = doc.user_data.get("text") or doc.text  # the text the doc was made from, if given (faster)
-    ents = list(doc.spans["issuers"])
     chained = set()
-    for i, ent in enumerate(ents):
+    for i, ent in enumerate(mentions):
         after = text[ent.end_char: ent.end_char + 80]
         before = text[max(0, ent.start_char - 40): ent.start_char]
         if EN_AFTER.match(after) or EN_SAID.match(after) or EN_BEFORE.search(before) or ZH_AFTER.match(after):
             # the parties listed before it, joined by 、/和/与/联合/and/commas, issued it with it
             j = i
-            while j > 0 and CHAIN.match(text[ents[j - 1].end_char: ents[j].start_char]):
+            while j > 0 and CHAIN.match(text[mentions[j - 1].end_char: mentions[j].start_char]):
                 j -= 1
             for k in range(j, i):
                 if k not in chained:
-                    reported.append(ents[k])
+                    reported.append(mentions[k])
                     chained.add(k)
             if i not in chained:
                 reported.append(ent)
                 chained.add(i)
             continue
         # a party of a joint statement: X和Y关于…联合声明 or X、Y…发布
-        nxt = ents[i + 1] if i + 1 < len(ents) else None
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt is not None and ZH_JOINT.match(text[ent.end_char: nxt.start_char] or "x"):
             rest = text[nxt.end_char: nxt.end_char + 80]
             if ZH_AFTER.match(rest) or ZH_STATEMENT.match(rest) or EN_AFTER.match(rest):
                 reported.append(ent)
         elif ZH_STATEMENT.match(after):
             reported.append(ent)
-    doc.spans["reported"] = sorted(set(reported), key=lambda s: s.start_char)
-    return doc
+    return sorted(set(reported), key=lambda s: s.start_char)
 
 
 #: After a date: the day something takes effect, not the day it was made.
@@ -610,7 +638,7 @@ class Attributor:
     """Fills every passage's attribution fields from its attribution lines and the page's text.
 
     ``gazetteer`` defaults to ``issuers.json``; ``leave_out`` drops the entries that only that
-    corpus's gold names (for honest evaluation on it). The spaCy pipelines are built on first
+    corpus's gold names (for honest evaluation on it). The name matchers are built on first
     use, and are not pickled: an attributor sent to a worker process rebuilds them there.
     """
 
@@ -638,27 +666,20 @@ class Attributor:
         return Gazetteer.load(self.gazetteer_path, self.leave_out)
 
     @cached_property
-    def pipelines(self) -> dict[str, Language]:
-        """A blank spaCy pipeline per script: ``govthemes_issuer_ruler`` then ``govthemes_reported_issuer``."""
-        out = {}
-        for lang in ("en", "zh"):
-            nlp = spacy.blank(lang)
-            chinese = lang == "zh"
-            nlp.add_pipe("govthemes_issuer_ruler", config={
-                "attr": "ORTH" if chinese else "LOWER", "names": self.gazetteer.names(chinese),
-                "abbreviations": {} if chinese else self.gazetteer.abbreviations()})
-            nlp.add_pipe("govthemes_reported_issuer")
-            out[lang] = nlp
-        return out
+    def matchers(self) -> dict[str, IssuerMatcher]:
+        """The gazetteer's names to find, per script (``en``, ``zh``)."""
+        return {script: IssuerMatcher(self.gazetteer.names(chinese),
+                                      {} if chinese else self.gazetteer.abbreviations(), chinese)
+                for script, chinese in (("en", False), ("zh", True))}
 
     # -- issuers
 
-    def issuer_spans(self, text: str) -> tuple[list[Span], list[Span]]:
-        """Gazetteer issuers named in ``text`` and those a reporting phrase names, as spans of
-        the English or the Chinese pipeline (Chinese is matched on its Simplified form). Kept for
-        the last short texts seen (headings and attribution lines repeat across a site's pages)
-        and for the last long one (a page's text is searched several times); spans hold their
-        spaCy docs, so the memory stays bounded."""
+    def issuer_spans(self, text: str) -> tuple[list[Mention], list[Mention]]:
+        """Gazetteer issuers named in ``text``, and those of them a reporting phrase names (see
+        :func:`reported_mentions`), in text order. Chinese is matched on its Simplified form, English
+        with Chinese characters masked. Kept for the last short texts seen (headings and attribution
+        lines repeat across a site's pages) and for the last long one (a page's text is searched
+        several times)."""
         if text in self._spans:
             return self._spans[text]
         if self._last_long[0] == text:
@@ -672,26 +693,24 @@ class Attributor:
             self._last_long = (text, found)
         return found
 
-    def _find_spans(self, text: str) -> tuple[list[Span], list[Span]]:
+    def _find_spans(self, text: str) -> tuple[list[Mention], list[Mention]]:
         ents, reported = [], []
-        for lang, nlp in self.pipelines.items():
-            if lang == "zh" and not CJK_CHAR.search(text):
+        for script, matcher in self.matchers.items():
+            if script == "zh" and not CJK_CHAR.search(text):
                 continue
             # English names are matched with the Chinese characters masked (same offsets), so
-            # that ``…组织(OECD)`` tokenizes as it would in English
-            form = match_form(text) if lang == "zh" else CJK_RUN.sub(lambda m: " " * len(m.group(0)), text)
-            doc = nlp.make_doc(form)
-            doc.user_data["text"] = form  # what doc.text would rebuild token by token
-            doc = nlp(doc)
-            ents.extend(doc.spans["issuers"])
-            reported.extend(doc.spans["reported"])
+            # that ``…组织(OECD)`` reads as it would in English
+            form = match_form(text) if script == "zh" else CJK_RUN.sub(lambda m: " " * len(m.group(0)), text)
+            mentions = [Mention(start, end, form[start:end], issuer_id, script) for start, end, issuer_id in matcher(form)]
+            ents.extend(mentions)
+            reported.extend(reported_mentions(form, mentions))
         key = lambda s: s.start_char  # noqa: E731
         return sorted(ents, key=key), sorted(reported, key=key)
 
-    def _entries(self, spans: list[Span]) -> list[Issuer]:
+    def _entries(self, spans: list[Mention]) -> list[Issuer]:
         out = []
         for span in spans:
-            issuer = self.gazetteer.issuers.get(span.id_)
+            issuer = self.gazetteer.issuers.get(span.issuer_id)
             if issuer and issuer not in out:
                 out.append(issuer)
         return out
@@ -716,7 +735,7 @@ class Attributor:
         ents, reported = self.issuer_spans(text)
         if reported:
             first = reported[0]
-            group = [first] + [s for s in reported[1:] if s.start_char - first.end_char < 60 and s.doc is first.doc]
+            group = [first] + [s for s in reported[1:] if s.start_char - first.end_char < 60 and s.script == first.script]
             return Found(self._entries(group), " ".join(s.text for s in group))
         m = UNKNOWN_ZH.search(match_form(text)) if CJK_CHAR.search(text) else None
         if m and not _ZH_WEAK.match(m["issuer"]) and len(m["issuer"]) >= 3:
@@ -738,7 +757,7 @@ class Attributor:
         if within is not None:
             ents, text = [s for s in ents if s.start_char < within], text[:within]
         states = {"state", "bloc"}
-        known = next((s for s in ents if self.gazetteer.issuers[s.id_].type not in states), None)
+        known = next((s for s in ents if self.gazetteer.issuers[s.issuer_id].type not in states), None)
         shaped = institution_names(text)
         if shaped and (known is None or shaped[0][0] < known.start_char):
             return self.resolve_issuer(shaped[0][1])
