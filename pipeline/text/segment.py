@@ -49,8 +49,12 @@ INLINE_ITEM = re.compile(
 BRACKET_LABEL = re.compile(r"\[[A-Za-z ]{1,20}\]\s*")
 LEADING_JUNK = re.compile(r"^(?:\s|(?:and|or)\s+(?=\S))+", re.IGNORECASE)
 TRAILING_JUNK = re.compile(r"(?:[\s,，、]|\s(?:and|or)|\s*\[\d{1,3}\](?:\[\d{1,3}\])*)+$")
-ABBREVIATION_STOP = re.compile(r"\b(?:No|Art|Arts|Para|para|Sec|Fig|vs|Nos|Vol|pp|Dr|Mr|Mrs|Ms|St)\.\s*")
-GLUED_STOP = re.compile(r"(?<=[\w\u3400-\u9fff])[.?](?=[A-Za-z0-9\u00c0-\u024f])|(?<=[A-Za-z0-9])\.(?=[\u3400-\u9fff])")
+# Patterns scanned over whole texts open with the characters they can start at (a class, or a
+# look-ahead of one) and look behind afterwards: ``re`` then skips to those characters instead of
+# trying the pattern at every position (GLUED_END: 30 times faster on passage text, same matches).
+ABBREVIATION_STOP = re.compile(r"(?=[NAPpSFvVDM])\b(?:No|Art|Arts|Para|para|Sec|Fig|vs|Nos|Vol|pp|Dr|Mr|Mrs|Ms|St)\.\s*")
+GLUED_STOP = re.compile(r"[.?](?=[A-Za-z0-9\u00c0-\u024f\u3400-\u9fff])(?:(?<=[\w\u3400-\u9fff][.?])(?=[A-Za-z0-9\u00c0-\u024f])"
+                        r"|(?<=[A-Za-z0-9]\.)(?=[\u3400-\u9fff]))")
 #: A stop followed by lower-case text or a comma (``etc., these``) does not end a clause in
 #: English: the position is that of the next word. A semicolon does, unless what follows is a
 #: continuation rather than a provision of its own (``…; the ability to …``, ``…; to promote …``).
@@ -61,12 +65,12 @@ CONTINUED = re.compile(
 #: After a clause end, an opening bracket or quote starts the next clause (``。《办法》…``).
 END_THEN_OPEN = re.compile(r"[.!?。！？；;][”’」』）)\]\"]*[ \t]*(?=[《“「（(\[【])")
 #: A sentence end glued to the next sentence: ``…intelligence.”The SCO``.
-GLUED_END = re.compile(r"(?<=[a-z]{2})[.!?][”\"’]+(?=[A-Z])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
+GLUED_END = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?:[”\"’]+(?=[A-Z])|(?=[A-Z][a-z]))")
 #: A numbered item inside a line: ``… methodologies. 5.2. Development of competencies. AI Actors …``.
 INLINE_NUMBERED = re.compile(r"(?<=[.;:]\s)(?P<marker>\d{1,2}\.\d{1,2}\.?)\s+(?=[A-Z])")
 INLINE_TITLE_MARKER = re.compile(r"^\d{1,2}\.\d{1,2}\.?$")
 #: Chinese inline enumerations: ``…,二是坚持安全可控`` and a lead-in ``…原则:一是…``.
-ZH_INLINE_ITEM = re.compile(r"(?<=[,，、;；:：])(?=[一二三四五六七八九十]是)|(?<=\S)(?=[①-⑳])")
+ZH_INLINE_ITEM = re.compile(r"(?=[一二三四五六七八九十①-⑳])(?:(?<=[,，、;；:：])(?=[一二三四五六七八九十]是)|(?<=\S)(?=[①-⑳]))")
 #: A label that opens a line and is not part of its clause: a Chinese article number
 #: (``第二條(基本定義) …``) or a short Chinese term before a colon (``正當性：…``). (English
 #: ``Term: definition`` lines stay one clause: the gold pages keep them whole as often as not.)
@@ -81,7 +85,7 @@ RUN_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\((?P<pn>\d{1,2})\)|(?P<n>\d{1,2})[.)]
 #: A bullet inside a line (`` - ``, `` • ``): a list flattened onto one line when it occurs three times or more.
 INLINE_BULLET = re.compile(r"(?<=\S)[ \t]+[-•·●▪][ \t]+(?=\S)")
 #: Citation marks (``[1][5]``) followed by more text on the line: what follows starts anew.
-CITATION_THEN_TEXT = re.compile(r"(?<=\S)[ \t]*(?:\[\d{1,3}\])+[ \t]+(?=[A-Z0-9\u3400-\u9fff])")
+CITATION_THEN_TEXT = re.compile(r"(?=[ \t\[])(?<=\S)[ \t]*(?:\[\d{1,3}\])+[ \t]+(?=[A-Z0-9\u3400-\u9fff])")
 #: A closing quote after a Chinese sentence end, inside a sentence that goes on: ``“…。”的要求``.
 QUOTE_CONTINUED = re.compile(r"[。！？][”」』]+(?=[的等之和与與及或,，、])")
 CJK_TOKEN = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,6}[条條]|[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9_'’-]+|\s+|.", re.DOTALL)
