@@ -89,6 +89,8 @@ def finish(manifest, out: Path, strict: bool, rows: int) -> None:
     replace_file(manifest_path(out), json.dumps(data, ensure_ascii=False, indent=2))
     for skip in manifest.skipped:
         click.echo(f"skipped {skip['path']}: {skip['reason']}", err=True)
+    for note in manifest.notes:
+        click.echo(f"note: {note['path']!r}: {note['note']}", err=True)
     click.echo(
         f"{data['documents']} documents, {data['passages']} passages "
         f"({data['duplicate_passages']} duplicates merged), {data['clauses']} clauses -> {out}; "

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from pipeline.io.read import RawDocument, Skipped
+from pipeline.io.read import RawDocument, Skipped, name_note
 from pipeline.text.attribution import ATTRIBUTION_FIELDS
 from pipeline.text.clean import Cleaner, Passage
 from pipeline.text.segment import Segmenter
@@ -96,15 +96,25 @@ class Manifest:
     clauses: int = 0
     cached: int = 0
     removed: Counter = field(default_factory=Counter)  # what cleaning took out, by "kind: reason"
+    notes: list = field(default_factory=list)  # files read, with something to know about them (odd names)
 
     def skip(self, item: Skipped) -> None:
         self.skipped.append({"path": item.path, "reason": item.reason})
+
+    def read_file(self, path: str) -> None:
+        """Count a file that gave documents, and note what its reader should know about its name."""
+        self.files_read += 1
+        self.last_file = path
+        note = name_note(path)
+        if note:
+            self.notes.append({"path": path, "note": note})
 
     def as_dict(self) -> dict:
         return {
             "files_read": self.files_read,
             "documents": self.documents,
             "skipped": self.skipped,
+            "notes": self.notes,
             "encodings": dict(self.encodings),
             "passages": self.passages,
             "duplicate_passages": self.duplicates,
@@ -244,8 +254,7 @@ class SegmentJob:
                 continue
             manifest.documents += 1
             if item.path != manifest.last_file:  # a file's documents come together
-                manifest.files_read += 1
-                manifest.last_file = item.path
+                manifest.read_file(item.path)
             manifest.encodings[item.encoding] += 1
             chunk.append(item)
             if len(chunk) >= self.chunk_size:

@@ -171,6 +171,9 @@ def test_every_writer_takes_odd_names_and_surrogates(tmp_path, suffix):
     assert result.exit_code == 0, result.output
     rows = read_rows(out)
     assert {"\\xff\\xfe odd.txt", "\ufffd"} <= {str(r["doc_id"]).rsplit("/", 1)[-1] for r in rows}
+    notes = {n["path"].rsplit("/", 1)[-1]: n["note"] for n in manifest(out)["notes"]}
+    assert list(notes) == ["\\xff\\xfe odd.txt"] and "not UTF-8" in notes["\\xff\\xfe odd.txt"]
+    assert "note: " in result.output and "odd.txt" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in", out.name, out.name + ".manifest.json"])
 
 

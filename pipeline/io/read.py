@@ -122,6 +122,22 @@ def shown(path: str | Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+_ESCAPED_BYTE = re.compile(r"\\x[89a-f][0-9a-f]")  # what :func:`shown` writes for a byte that is not UTF-8
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def name_note(path: str) -> str | None:
+    """What a reader of the output should know about the name of a file as :func:`shown` gave
+    it: bytes that are not UTF-8 (written as ``\\xNN``), or control characters such as a line
+    break (kept, escaped by JSON and quoted by CSV); None for an ordinary name."""
+    notes = []
+    if _ESCAPED_BYTE.search(path):
+        notes.append("its name has bytes that are not UTF-8, written as \\xNN in doc_id")
+    if _CONTROL.search(path):
+        notes.append("its name holds control characters (line breaks, tabs), kept as they are in doc_id")
+    return "; ".join(notes) or None
+
+
 def _plain(text: str) -> str:
     """``text`` without lone surrogates (a JSON ``"\\ud800"``), which no output can encode."""
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
