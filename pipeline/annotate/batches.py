@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.annotate.formats import normal, read_annotations
-from pipeline.annotate.records import AnnotationError, validate
+from pipeline.annotate.records import AnnotationError, jsonl_records, validate
 from pipeline.text.fold import fold
 from pipeline.themes.taxonomy import load_taxonomy
 
@@ -110,13 +110,7 @@ def _read_store(into: Path) -> dict[tuple[str, str], dict]:
     records: dict[tuple[str, str], dict] = {}
     if not into.exists():
         return records
-    raw = []
-    for number, line in enumerate(into.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                raw.append(dict(json.loads(line), _line=number))
-            except json.JSONDecodeError as err:
-                raise AnnotationError(f"{into}:{number}: invalid JSON ({err.msg})") from None
+    raw = jsonl_records(into)
     validate(raw, str(into))
     for record in raw:
         record.pop("_line")

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.annotate.records import AnnotationError, validate
+from pipeline.annotate.records import AnnotationError, jsonl_records, validate
 from pipeline.annotate.records import read_records as read_raw_records
 from pipeline.themes.taxonomy import load_taxonomy
 
@@ -256,7 +256,7 @@ def detect_format(path: str | Path) -> str:
             return "argilla"
         raise AnnotationError(f"{path}: neither a Label Studio export (tasks with 'annotations') nor Argilla records")
     if suffix == ".jsonl":
-        first = next((json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()), {})
+        first = next(iter(jsonl_records(path)), {})
         if "label" in first:
             return "doccano"
         if set(load_taxonomy().ids) & set(first):
@@ -299,10 +299,10 @@ def read_csv_batch(path: Path) -> list[dict]:
     themes = load_taxonomy().ids
     if path.suffix.lower() == ".csv":
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        rows, first, columns = frame.to_dict("records"), 2, list(frame.columns)
+        rows, columns = [dict(r, _line=i + 2) for i, r in enumerate(frame.to_dict("records"))], list(frame.columns)
     else:
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        first, columns = 1, sorted({k for r in rows for k in r})
+        rows = jsonl_records(path)
+        columns = sorted({k for r in rows for k in r} - {"_line"})
     unknown = [c for c in columns if c not in BASE_COLUMNS and c not in themes and c != "adjudicated"]
     if unknown:
         raise AnnotationError(f"{path}: unknown theme column(s) {unknown}; the themes are {themes}")
@@ -310,7 +310,8 @@ def read_csv_batch(path: Path) -> list[dict]:
     if missing:
         raise AnnotationError(f"{path}: theme column(s) missing: {missing}")
     out, ids = [], {}
-    for number, row in enumerate(rows, first):
+    for row in rows:
+        number = row["_line"]
         where = f"{path}:{number}"
         key = (row.get("clause_id") or text_hash(str(row.get("text") or "")), row.get("annotator") or "")
         if key in ids:
@@ -379,14 +380,8 @@ def read_argilla(path: Path) -> list[dict]:
 def read_doccano(path: Path) -> list[dict]:
     """doccano's text classification export (JSON Lines ``{"text", "label"}``), one file per user."""
     out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise AnnotationError(f"{where}: invalid JSON ({err.msg})") from None
+    for row in jsonl_records(path):
+        where = f"{path}:{row['_line']}"
         labels = row.get("label", row.get("cats"))
         text, labels = _checked(where, row.get("text"), list(labels or []), row.get("text_sha1"))
         comments = row.get("Comments") or row.get("comments") or []

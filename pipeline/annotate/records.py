@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline import config
+from pipeline.io.read import json_lines
 from pipeline.text.lang import language_of
 from pipeline.themes.taxonomy import load_taxonomy
 
@@ -77,16 +78,23 @@ def _table_records(path: Path) -> list[dict]:
     if kind is None:
         raise AnnotationError(f"{path}: unknown annotation format (use .jsonl, .csv or .parquet)")
     if kind == "json":  # datasets reports a bad line without its number: check first
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise AnnotationError(f"{path}:{number}: invalid JSON ({err.msg})") from None
+        jsonl_records(path)
     options = {"keep_default_na": False} if kind == "csv" else {}
     dataset = load_dataset(kind, data_files=str(path), split="train", **options)
     first_line = 2 if kind == "csv" else 1
     return [dict(row, _line=i + first_line) for i, row in enumerate(dataset)]
+
+
+def jsonl_records(path: Path) -> list[dict]:
+    """The objects of a JSON Lines annotation file, each with its ``_line`` number; an
+    :class:`AnnotationError` names the first line that is not a JSON object."""
+    records = []
+    with open(path, encoding="utf-8") as f:
+        for number, row, problem in json_lines(f):
+            if problem:
+                raise AnnotationError(f"{path}:{number}: {problem}")
+            records.append(dict(row, _line=number))
+    return records
 
 
 def read_records(path: str | Path) -> list[dict]:

@@ -252,8 +252,15 @@ def read_rows(path: str | Path) -> list[dict]:
 
         return pd.read_parquet(path).to_dict("records")
     if fmt == "jsonl":
+        from pipeline.io.read import json_lines
+
         with open(path, encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
+            rows = []
+            for number, row, problem in json_lines(f):
+                if problem:
+                    raise ValueError(f"{path}:{number}: {problem}")
+                rows.append(row)
+            return rows
     import pandas as pd
 
     frame = pd.read_csv(path, keep_default_na=False) if fmt == "csv" else pd.read_parquet(path)

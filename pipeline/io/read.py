@@ -223,7 +223,7 @@ def text_problem(value, column: str) -> str | None:
 def _rows(path: Path, text: str) -> Iterator[tuple[int, dict | None, str | None]]:
     """Rows of a .jsonl or .csv file as ``(line_number, row, problem)``."""
     if path.suffix.lower() == ".jsonl":  # lines end at \n only: U+2028 may stand inside a JSON string
-        yield from _json_lines(text.split("\n"))
+        yield from json_lines(text.split("\n"))
     else:
         csv.field_size_limit(2**31 - 1)  # a cell may hold a whole page
         reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -355,7 +355,7 @@ def iter_table(path: str | Path, text_field: str = "text", batch_size: int = 200
             reader = csv.DictReader(f)
             numbered = ((n, row, _csv_problem(row, reader.fieldnames)) for n, row in enumerate(reader, 2))
         else:
-            numbered = _json_lines(f)
+            numbered = json_lines(f)
         rows, skipped = [], []
         try:
             for number, row, why in numbered:
@@ -375,7 +375,10 @@ def iter_table(path: str | Path, text_field: str = "text", batch_size: int = 200
         yield rows, skipped
 
 
-def _json_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict | None, str | None]]:
+def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict | None, str | None]]:
+    """The rows of JSON Lines, numbered from 1, blank lines left out: ``(number, object, None)``,
+    or ``(number, None, problem)`` for a line that is not a JSON object. Every reader of JSON Lines
+    in the project (inputs, tables to classify, annotation files) parses its lines here."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
