@@ -26,7 +26,7 @@ def test_the_wheel_carries_every_model_folder_and_the_taxonomy(installed):
                    if p.is_file() and not p.name.startswith("previous.")}
     assert any(name.startswith("default/") for name in model_files)
     assert {f"pipeline/models/{name}" for name in model_files} <= names
-    assert "pipeline/themes/themes.json" in names
+    assert {"pipeline/themes/themes.json", "pipeline/explore/assets/plotly-cartesian.min.js"} <= names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "govthemes_themes = pipeline.spacy_components:make_theme_tagger" in \
         zipfile.ZipFile(installed.wheel).read(entry_points).decode()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -140,10 +141,14 @@ def _script_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
+def plotly_js() -> str:
+    """plotly.js as the page inlines it: the cartesian partial bundle shipped with the package
+    (``assets/``, see its README), every trace type the report draws and a third of the full size."""
+    return resources.files("pipeline.explore").joinpath("assets/plotly-cartesian.min.js").read_text(encoding="utf-8")
+
+
 def write_report(clauses_path: str | Path, out: str | Path, card: dict | None = None, model=None) -> Path:
     """Write the page to ``out``; with ``model``, the terms behind each theme given are included."""
-    from plotly.offline import get_plotlyjs
-
     clauses, documents = load_processed(clauses_path)
     themes = load_taxonomy().ids
     terms = None
@@ -154,7 +159,7 @@ def write_report(clauses_path: str | Path, out: str | Path, card: dict | None = 
     summary = (f"{len(documents)} documents, {len(clauses)} clauses, {clauses['issuer'].nunique()} issuers"
                + (f", {int(years.min())}–{int(years.max())}" if len(years) else "")
                + f" — {html.escape(str(clauses_path))}, report of {date.today().isoformat()}")
-    page = (TEMPLATE.replace("/*PLOTLY*/", get_plotlyjs())
+    page = (TEMPLATE.replace("/*PLOTLY*/", plotly_js())
             .replace("/*DATA*/", _script_json(_data(clauses, themes, terms)))
             .replace("/*FIGURES*/", _script_json(_figures(clauses, documents, themes)))
             .replace("<!--SUMMARY-->", summary)
