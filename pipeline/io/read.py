@@ -431,6 +431,9 @@ def read_file(
         if not text.strip():
             yield Skipped(name, "no visible text in the HTML page")
             return
+    if not text.strip():  # Unicode white space and separators (U+001C-U+001F) that bytes.strip() leaves
+        yield Skipped(name, "no text: only white space and separator characters")
+        return
     yield RawDocument(name, name, text, encoding)
 
 
