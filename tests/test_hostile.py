@@ -40,7 +40,9 @@ from .conftest import RAW, ROOT, MarkerPayload
 
 GOOD = "The parties agree to protect personal data.\nThey shall promote transparency in every system.\n"
 PYTHONPATH = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
-FUZZ = settings(max_examples=25 if os.environ.get("CI") else 40, deadline=None,
+# CI runs a fixed set of examples (a landing never depends on the luck of the draw); a local run
+# draws new ones each time, and Hypothesis keeps every failure it finds as an example to replay.
+FUZZ = settings(max_examples=25 if os.environ.get("CI") else 40, deadline=None, derandomize=bool(os.environ.get("CI")),
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
