@@ -193,6 +193,32 @@ def test_a_paragraph_about_copyright_is_content_not_a_copyright_notice():
         assert "All rights reserved" not in _all_text(cleaned)
 
 
+READER_FURNITURE = {
+    "We use cookies to give you a better browsing experience and to measure traffic. By continuing to use "
+    "this site you agree to our cookie policy.": "cookie notice",
+    "Stay up to date with the latest analysis from our policy team: sign up for our newsletter today.": "call to action",
+    "To read more articles like this one, please consider registering for a free account with Example Review.":
+        "call to action",
+    "Start your free trial to read every article.": "paywall",
+}
+READER_CONTENT = [
+    "Websites that place tracking cookies must ask for consent before any personal data is collected.",
+    "States that subscribe to these principles should follow them in public procurement and report on progress.",
+]
+
+
+def test_a_page_inviting_its_reader_to_act_loses_those_lines_not_the_statement():
+    """Cookie notices, calls to action and paywalls are grammars of web pages (any site), removed
+    whatever the line model says; a statement that mentions cookies or subscribing is kept."""
+    page = "\n\n".join(["Open Data Principles", *READER_CONTENT, *READER_FURNITURE])
+    for cleaner in (Cleaner(), Cleaner(line_model=None)):
+        cleaned = cleaner.clean(page)
+        kept = _all_text(cleaned)
+        assert all(sentence in kept for sentence in READER_CONTENT)
+        reasons = {r.text: r.reason for r in cleaned.removals if r.kind == "boilerplate"}
+        assert reasons == READER_FURNITURE
+
+
 def _wrap(text: str, width: int = 75) -> list[str]:
     lines, line = [], ""
     for word in text.split():

@@ -49,7 +49,7 @@ def _rx(pattern: str) -> re.Pattern:
 #: fires only on lines no longer than LONG_LINE characters (page furniture is short; content
 #: that happens to say "share" or "WeChat" is not), except the rules in ANY_LENGTH.
 LONG_LINE = 100
-ANY_LENGTH = {"copyright notice", "contact line", "markup debris"}
+ANY_LENGTH = {"copyright notice", "contact line", "markup debris", "call to action", "cookie notice"}
 #: Copyright is also a topic of AI statements: lines that only mention it ("copyright mention")
 #: are furniture when short, never when long.
 BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
@@ -87,6 +87,17 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("photo caption", _rx(r"^[\[【(（]?\s*(photo|photograph|image|picture|pic|credit|illustration|图片|圖片|图为|圖為|"
                           r"摄影|攝影|图/|圖/|图：|圖：|图:|圖:)\s*(by\b|credits?\b|[:：/|]|来源|來源|source)")),
     ("symbols only", re.compile(rf"^[^\w{CJK}]{{1,12}}$")),
+    #: the page inviting its reader to act (follow, subscribe, sign up, click, visit, learn more): a statement
+    #: addresses its subjects, not the reader of a web page
+    ("call to action", _rx(r"^[\[【(（]?\s*(?:please\s+)?(?:follow (?:us|our)|subscribe (?:to|now|for|here)|sign up|"
+                           r"register (?:now|here|today)|click (?:here|to)|visit (?:our|us)|join (?:now|us|our)|learn more|"
+                           r"read more|find out more|keep following|stay (?:tuned|up to date|informed)|contact us|"
+                           r"book a demo|want to (?:learn|know|read) more|to (?:view|read|see) more|"
+                           r"for more (?:details|information|news|updates),? (?:click|visit|see|go to))\b"
+                           r"|\b(?:click here|book a demo|subscribe to our|follow us on|sign up for (?:our|the) (?:newsletter|updates)"
+                           r"|please (?:consider )?(?:enrol|register|subscrib|sign up|visit|follow|click)\w*)\b")),
+    ("cookie notice", _rx(r"\b(?:we|this (?:web)?site|our (?:web)?site|site)\b[^.]{0,60}\buses? cookies\b"
+                          r"|\bcookies? (?:policy|settings|preferences|consent)\b|\baccept (?:all )?cookies\b")),
 ]
 
 #: Lines holding any of these words (matched in the lower-cased line) are boilerplate. Plain
