@@ -343,7 +343,7 @@ class Cleaner:
                 line.kind, line.reason = "heading", f"line model (p={p[h]:.2f})"
 
 
-#: A whole sentence (a sentence end, and four words or eight Han characters) is removed only when the
+#: A whole sentence (a sentence end, and five words or eight Han characters) is removed only when the
 #: line model is this sure: a lost clause costs more than a leaked line.
 SURE = 0.9
 #: Texts of at most this many lines (a record of a table, a clause, a pasted paragraph) are not pages
@@ -356,7 +356,7 @@ HEADING_RULE_SHARE = 0.25
 def _is_sentence(text: str) -> bool:
     if not SENTENCE_END.search(text):
         return False
-    return len(CJK_CHAR.findall(text)) >= 8 or len(text.split()) >= 4
+    return len(CJK_CHAR.findall(text)) >= 8 or len(text.split()) >= 5
 
 
 def _continued(lines: list[_Line], i: int) -> bool:
