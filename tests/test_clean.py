@@ -200,6 +200,8 @@ READER_FURNITURE = {
     "To read more articles like this one, please consider registering for a free account with Example Review.":
         "call to action",
     "Start your free trial to read every article.": "paywall",
+    "欢迎关注本站公众号，获取更多政策解读。": "call to action",
+    "如有意愿转载本文，请来信联系编辑部。": "copyright notice",
 }
 READER_CONTENT = [
     "Websites that place tracking cookies must ask for consent before any personal data is collected.",
@@ -217,6 +219,17 @@ def test_a_page_inviting_its_reader_to_act_loses_those_lines_not_the_statement()
         assert all(sentence in kept for sentence in READER_CONTENT)
         reasons = {r.text: r.reason for r in cleaned.removals if r.kind == "boilerplate"}
         assert reasons == READER_FURNITURE
+
+
+def test_a_short_sentence_of_a_web_page_is_not_guarded_like_a_statement_sentence():
+    """A line of four words or fewer (``Close this search box.``) is removed at the line model's usual
+    threshold; from five words (or eight Han characters) on, a sentence needs the model to be sure."""
+    from pipeline.text.clean import _is_sentence
+
+    assert not _is_sentence("Close this search box.")
+    assert _is_sentence("Providers must label generated content.")
+    assert _is_sentence("提供者应当标注生成内容。")
+    assert not _is_sentence("Providers must label generated content")
 
 
 def _wrap(text: str, width: int = 75) -> list[str]:

@@ -64,7 +64,7 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("breadcrumb", _rx(r"^\s*(>|>>)\s*\S")),
     ("editor line", _rx(r"^[(（【\[]?\s*(责任编辑|責任編輯|编辑|編輯|责编|責編|制作|發布者|发布者|编审|審核|审核)\s*[:：\s]")),
     ("editor line", _rx(r"^[(（]\s*(jq|完|end)\s*[)）]$")),
-    ("copyright notice", _rx(r"(未经.{0,10}授权|未經.{0,10}授權)")),
+    ("copyright notice", _rx(r"(未经.{0,10}授权|未經.{0,10}授權|如(?:需|要|欲|有意愿|有意願).{0,2}(?:转载|轉載))")),
     ("app or social promotion", _rx(r"^(关注|關注)|搜\s*索")),
     ("paywall", _rx(r"free articles? left")),
     ("full-text announcement", _rx(r"^here is (an? )?english translation of")),
@@ -95,7 +95,9 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
                            r"book a demo|want to (?:learn|know|read) more|to (?:view|read|see) more|"
                            r"for more (?:details|information|news|updates),? (?:click|visit|see|go to))\b"
                            r"|\b(?:click here|book a demo|subscribe to our|follow us on|sign up for (?:our|the) (?:newsletter|updates)"
-                           r"|please (?:consider )?(?:enrol|register|subscrib|sign up|visit|follow|click)\w*)\b")),
+                           r"|please (?:consider )?(?:enrol|register|subscrib|sign up|visit|follow|click)\w*)\b"
+                           r"|请点击|請點擊|点击(?:阅读原文|下方|这里|此处|进入)|點擊(?:閱讀原文|下方|這裡|此處|進入)|欢迎关注|歡迎關注"
+                           r"|扫描二维码|掃描二維碼|长按(?:识别|二维码)|長按(?:識別|二維碼)")),
     ("cookie notice", _rx(r"\b(?:we|this (?:web)?site|our (?:web)?site|site)\b[^.]{0,60}\buses? cookies\b"
                           r"|\bcookies? (?:policy|settings|preferences|consent)\b|\baccept (?:all )?cookies\b")),
 ]
