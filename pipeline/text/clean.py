@@ -32,7 +32,9 @@ BARE_LABEL = re.compile(
 )
 #: A Chinese title that is an imperative is a clause, not a heading (ANNOTATION.md §2).
 ZH_IMPERATIVE = re.compile(r"^(促进|推进|推动|加强|提升|确保|確保|坚持|堅持|实施|實施|建立|完善|构建|構建|支持|鼓励|鼓勵|"
-                           r"深化|拓展|共同|积极|積極|强化|強化|培育|保障|维护|維護|防范|防範|促進|推進|推動|加強|提升)")
+                           r"深化|拓展|共同|积极|積極|强化|強化|培育|保障|维护|維護|防范|防範|促進|推進|推動|加強|"
+                           r"加快|加速|加大|建设|建設|打造|推行|优化|優化|健全|提高|增强|增強|开展|開展|落实|落實|营造|營造|"
+                           r"引导|引導|统筹|統籌|夯实|夯實|筑牢|築牢|激发|激發|扩大|擴大|着力|著力|大力|分担|分擔|发挥|發揮|高效)")
 #: An English title that starts with an imperative verb and is written as a sentence (not in Title
 #: Case) is a clause: ``Strengthen policy dialogue and communication``.
 EN_IMPERATIVE = re.compile(
