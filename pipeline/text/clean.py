@@ -41,7 +41,9 @@ EN_IMPERATIVE = re.compile(
     r"^(?:Strengthen|Promote|Ensure|Develop|Establish|Foster|Encourage|Support|Protect|Build|Enhance|Improve|"
     r"Respect|Uphold|Adopt|Advance|Create|Provide|Make|Take|Avoid|Prevent|Include|Increase|Reduce|Invest|"
     r"Implement|Maintain|Facilitate|Guarantee|Safeguard|Respond|Share|Use|Work|Engage|Consider|Identify|"
-    r"Assess|Monitor|Require|Limit|Prohibit|Set|Give|Help|Keep|Enable|Empower|Deepen|Expand|Boost|Accelerate)\b")
+    r"Assess|Monitor|Require|Limit|Prohibit|Set|Give|Help|Keep|Enable|Empower|Deepen|Expand|Boost|Accelerate|"
+    r"Institutionali[sz]e|Prioriti[sz]e|Prepare|Define|Perform|Comply|Demand|Design|Mitigate|Harness|Integrate|"
+    r"Embed|Evaluate|Clarify|Designate|Disclose|Cultivate|Harmoni[sz]e|Reinforce)\b")
 #: A lead-in that does not say anything by itself is kept with the first item of its list.
 JOINING_LEAD_IN = re.compile(r"(\b(following|follows|on|are|include|includes)|呼吁|呼籲)\s*[:：]$", re.IGNORECASE)
 CJK_CHAR = P.CJK_CHAR
