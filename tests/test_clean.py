@@ -202,16 +202,21 @@ READER_FURNITURE = {
     "Start your free trial to read every article.": "paywall",
     "欢迎关注本站公众号，获取更多政策解读。": "call to action",
     "如有意愿转载本文，请来信联系编辑部。": "copyright notice",
+    "未经本站书面许可，不得转载或复制本文内容。": "copyright notice",
+    "本文仅供参考，不构成任何投资建议。": "disclaimer",
+    "This newsletter is general commentary and does not constitute legal advice.": "disclaimer",
 }
 READER_CONTENT = [
+    "开发者未经授权使用他人作品训练模型的，应当依法承担相应责任。",  # argues about copyright: content
     "Websites that place tracking cookies must ask for consent before any personal data is collected.",
     "States that subscribe to these principles should follow them in public procurement and report on progress.",
 ]
 
 
 def test_a_page_inviting_its_reader_to_act_loses_those_lines_not_the_statement():
-    """Cookie notices, calls to action and paywalls are grammars of web pages (any site), removed
-    whatever the line model says; a statement that mentions cookies or subscribing is kept."""
+    """Cookie notices, calls to action, paywalls, reprint notices and disclaimers are grammars of web pages
+    (any site), removed whatever the line model says; a statement that mentions cookies, subscribing or
+    use without authorisation is kept."""
     page = "\n\n".join(["Open Data Principles", *READER_CONTENT, *READER_FURNITURE])
     for cleaner in (Cleaner(), Cleaner(line_model=None)):
         cleaned = cleaner.clean(page)

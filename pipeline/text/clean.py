@@ -188,7 +188,7 @@ def _is_heading(text: str, lang: str) -> bool:
 
 #: Hand rules that stay decisions whatever the line model says: grammars, not sites' strings.
 GRAMMAR_RULES = {"markup debris", "symbols only", "table of contents", "link", "page break", "language menu",
-                 "related link", "photo caption", "copyright notice", "call to action", "cookie notice", "paywall"}
+                 "related link", "photo caption", "copyright notice", "call to action", "cookie notice", "paywall", "disclaimer"}
 _DEFAULT = object()
 
 

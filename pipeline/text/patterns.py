@@ -49,7 +49,7 @@ def _rx(pattern: str) -> re.Pattern:
 #: fires only on lines no longer than LONG_LINE characters (page furniture is short; content
 #: that happens to say "share" or "WeChat" is not), except the rules in ANY_LENGTH.
 LONG_LINE = 100
-ANY_LENGTH = {"copyright notice", "contact line", "markup debris", "call to action", "cookie notice"}
+ANY_LENGTH = {"copyright notice", "contact line", "markup debris", "call to action", "cookie notice", "disclaimer"}
 #: Copyright is also a topic of AI statements: lines that only mention it ("copyright mention")
 #: are furniture when short, never when long.
 BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
@@ -64,7 +64,13 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("breadcrumb", _rx(r"^\s*(>|>>)\s*\S")),
     ("editor line", _rx(r"^[(（【\[]?\s*(责任编辑|責任編輯|编辑|編輯|责编|責編|制作|發布者|发布者|编审|審核|审核)\s*[:：\s]")),
     ("editor line", _rx(r"^[(（]\s*(jq|完|end)\s*[)）]$")),
-    ("copyright notice", _rx(r"(未经.{0,10}授权|未經.{0,10}授權|如(?:需|要|欲|有意愿|有意願).{0,2}(?:转载|轉載))")),
+    #: a reprint prohibition or request (``未经许可,禁止转载``, ``如需转载…``); not any sentence saying 未经授权
+    #: (``未經授權而下載他人之著作…`` argues about copyright)
+    ("copyright notice", _rx(r"(?:未经|未經).{0,12}(?:不得|禁止|严禁|嚴禁|请勿|請勿).{0,10}(?:转载|轉載|复制|複製|摘编|摘編)"
+                             r"|如(?:需|要|欲|有意愿|有意願).{0,2}(?:转载|轉載)")),
+    ("disclaimer", _rx(r"(?:不构成|不構成|概不構成|不应视为|不應視為).{0,12}(?:投资|投資|财务|財務|法律).{0,4}(?:建议|建議|意见|意見)"
+                       r"|免责声明|免責聲明|does not constitute (?:legal|investment|financial|professional) advice"
+                       r"|not (?:be )?(?:construed|considered|treated) as (?:legal|investment|financial) advice")),
     ("app or social promotion", _rx(r"^(关注|關注)|搜\s*索")),
     ("paywall", _rx(r"free articles? left")),
     ("full-text announcement", _rx(r"^here is (an? )?english translation of")),
