@@ -210,6 +210,8 @@ READER_CONTENT = [
     "开发者未经授权使用他人作品训练模型的，应当依法承担相应责任。",  # argues about copyright: content
     "Websites that place tracking cookies must ask for consent before any personal data is collected.",
     "States that subscribe to these principles should follow them in public procurement and report on progress.",
+    "Follow our responsible AI standard in every project and record each exception to it.",  # addresses staff
+    "For more information on the assessment, see Annex 2 of this code.",
 ]
 
 

@@ -95,11 +95,14 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("symbols only", re.compile(rf"^[^\w{CJK}]{{1,12}}$")),
     #: the page inviting its reader to act (follow, subscribe, sign up, click, visit, learn more): a statement
     #: addresses its subjects, not the reader of a web page
-    ("call to action", _rx(r"^[\[【(（]?\s*(?:please\s+)?(?:follow (?:us|our)|subscribe (?:to|now|for|here)|sign up|"
-                           r"register (?:now|here|today)|click (?:here|to)|visit (?:our|us)|join (?:now|us|our)|learn more|"
+    ("call to action", _rx(r"^[\[【(（]?\s*(?:please\s+)?(?:follow us|follow our (?:series|blog|page|channel|updates|news|"
+                           r"coverage|podcast|newsletter|social)|subscribe (?:now|here|for\b|to\b.{0,40}\b(?:newsletters?|"
+                           r"updates|alerts|mailing list|channel|podcast|blog|feed|events))|sign up|"
+                           r"register (?:now|here|today)|click (?:here|to)|visit (?:our|us)|join (?:now|our (?:newsletter|"
+                           r"mailing list|community|network|webinars?|events?))|learn more|"
                            r"read more|find out more|keep following|stay (?:tuned|up to date|informed)|contact us|"
                            r"book a demo|want to (?:learn|know|read) more|to (?:view|read|see) more|"
-                           r"for more (?:details|information|news|updates),? (?:click|visit|see|go to))\b"
+                           r"for more (?:details|information|news|updates),? (?:click|visit|go to))\b"
                            r"|\b(?:click here|book a demo|subscribe to our|follow us on|sign up for (?:our|the) (?:newsletter|updates)"
                            r"|please (?:consider )?(?:enrol|register|subscrib|sign up|visit|follow|click)\w*)\b"
                            r"|请点击|請點擊|点击(?:阅读原文|下方|这里|此处|进入)|點擊(?:閱讀原文|下方|這裡|此處|進入)|欢迎关注|歡迎關注"
