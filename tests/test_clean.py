@@ -193,6 +193,52 @@ def test_a_paragraph_about_copyright_is_content_not_a_copyright_notice():
         assert "All rights reserved" not in _all_text(cleaned)
 
 
+READER_FURNITURE = {
+    "We use cookies to give you a better browsing experience and to measure traffic. By continuing to use "
+    "this site you agree to our cookie policy.": "cookie notice",
+    "Stay up to date with the latest analysis from our policy team: sign up for our newsletter today.": "call to action",
+    "To read more articles like this one, please consider registering for a free account with Example Review.":
+        "call to action",
+    "Start your free trial to read every article.": "paywall",
+    "欢迎关注本站公众号，获取更多政策解读。": "call to action",
+    "如有意愿转载本文，请来信联系编辑部。": "copyright notice",
+    "未经本站书面许可，不得转载或复制本文内容。": "copyright notice",
+    "本文仅供参考，不构成任何投资建议。": "disclaimer",
+    "This newsletter is general commentary and does not constitute legal advice.": "disclaimer",
+}
+READER_CONTENT = [
+    "开发者未经授权使用他人作品训练模型的，应当依法承担相应责任。",  # argues about copyright: content
+    "Websites that place tracking cookies must ask for consent before any personal data is collected.",
+    "States that subscribe to these principles should follow them in public procurement and report on progress.",
+    "Follow our responsible AI standard in every project and record each exception to it.",  # addresses staff
+    "For more information on the assessment, see Annex 2 of this code.",
+]
+
+
+def test_a_page_inviting_its_reader_to_act_loses_those_lines_not_the_statement():
+    """Cookie notices, calls to action, paywalls, reprint notices and disclaimers are grammars of web pages
+    (any site), removed whatever the line model says; a statement that mentions cookies, subscribing or
+    use without authorisation is kept."""
+    page = "\n\n".join(["Open Data Principles", *READER_CONTENT, *READER_FURNITURE])
+    for cleaner in (Cleaner(), Cleaner(line_model=None)):
+        cleaned = cleaner.clean(page)
+        kept = _all_text(cleaned)
+        assert all(sentence in kept for sentence in READER_CONTENT)
+        reasons = {r.text: r.reason for r in cleaned.removals if r.kind == "boilerplate"}
+        assert reasons == READER_FURNITURE
+
+
+def test_a_short_sentence_of_a_web_page_is_not_guarded_like_a_statement_sentence():
+    """A line of four words or fewer (``Close this search box.``) is removed at the line model's usual
+    threshold; from five words (or eight Han characters) on, a sentence needs the model to be sure."""
+    from pipeline.text.clean import _is_sentence
+
+    assert not _is_sentence("Close this search box.")
+    assert _is_sentence("Providers must label generated content.")
+    assert _is_sentence("提供者应当标注生成内容。")
+    assert not _is_sentence("Providers must label generated content")
+
+
 def _wrap(text: str, width: int = 75) -> list[str]:
     lines, line = [], ""
     for word in text.split():

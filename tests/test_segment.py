@@ -179,8 +179,13 @@ def test_imperative_titles_are_clauses_and_noun_phrase_titles_are_headings():
 
     assert not _is_heading("4. Develop a training system centred on workers", "en")
     assert _is_heading("4. Training Systems Centred on Workers", "en")
+    for title in ("5. Prioritize fairness for the children who use it", "Perform regular reviews of each system"):
+        assert not _is_heading(title, "en"), title
     assert not _is_heading("（一）促进产业合作与发展", "zh")
     assert _is_heading("（一）产业合作与发展", "zh")
+    for title in ("（二）加快构建算力调度平台", "三、加大关键技术供给", "建設統一的數據交換平臺", "夯实数字基础设施"):
+        assert not _is_heading(title, "zh"), title  # verbs of action lead a provision, not a title
+    assert _is_heading("（二）算力调度平台", "zh")
 
 
 def test_article_numbers_glued_to_their_text_and_sentences_glued_without_a_space_are_split():

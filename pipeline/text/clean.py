@@ -32,14 +32,18 @@ BARE_LABEL = re.compile(
 )
 #: A Chinese title that is an imperative is a clause, not a heading (ANNOTATION.md §2).
 ZH_IMPERATIVE = re.compile(r"^(促进|推进|推动|加强|提升|确保|確保|坚持|堅持|实施|實施|建立|完善|构建|構建|支持|鼓励|鼓勵|"
-                           r"深化|拓展|共同|积极|積極|强化|強化|培育|保障|维护|維護|防范|防範|促進|推進|推動|加強|提升)")
+                           r"深化|拓展|共同|积极|積極|强化|強化|培育|保障|维护|維護|防范|防範|促進|推進|推動|加強|"
+                           r"加快|加速|加大|建设|建設|打造|推行|优化|優化|健全|提高|增强|增強|开展|開展|落实|落實|营造|營造|"
+                           r"引导|引導|统筹|統籌|夯实|夯實|筑牢|築牢|激发|激發|扩大|擴大|着力|著力|大力|分担|分擔|发挥|發揮|高效)")
 #: An English title that starts with an imperative verb and is written as a sentence (not in Title
 #: Case) is a clause: ``Strengthen policy dialogue and communication``.
 EN_IMPERATIVE = re.compile(
     r"^(?:Strengthen|Promote|Ensure|Develop|Establish|Foster|Encourage|Support|Protect|Build|Enhance|Improve|"
     r"Respect|Uphold|Adopt|Advance|Create|Provide|Make|Take|Avoid|Prevent|Include|Increase|Reduce|Invest|"
     r"Implement|Maintain|Facilitate|Guarantee|Safeguard|Respond|Share|Use|Work|Engage|Consider|Identify|"
-    r"Assess|Monitor|Require|Limit|Prohibit|Set|Give|Help|Keep|Enable|Empower|Deepen|Expand|Boost|Accelerate)\b")
+    r"Assess|Monitor|Require|Limit|Prohibit|Set|Give|Help|Keep|Enable|Empower|Deepen|Expand|Boost|Accelerate|"
+    r"Institutionali[sz]e|Prioriti[sz]e|Prepare|Define|Perform|Comply|Demand|Design|Mitigate|Harness|Integrate|"
+    r"Embed|Evaluate|Clarify|Designate|Disclose|Cultivate|Harmoni[sz]e|Reinforce)\b")
 #: A lead-in that does not say anything by itself is kept with the first item of its list.
 JOINING_LEAD_IN = re.compile(r"(\b(following|follows|on|are|include|includes)|呼吁|呼籲)\s*[:：]$", re.IGNORECASE)
 CJK_CHAR = P.CJK_CHAR
@@ -184,7 +188,7 @@ def _is_heading(text: str, lang: str) -> bool:
 
 #: Hand rules that stay decisions whatever the line model says: grammars, not sites' strings.
 GRAMMAR_RULES = {"markup debris", "symbols only", "table of contents", "link", "page break", "language menu",
-                 "related link", "photo caption", "copyright notice"}
+                 "related link", "photo caption", "copyright notice", "call to action", "cookie notice", "paywall", "disclaimer"}
 _DEFAULT = object()
 
 
@@ -343,7 +347,7 @@ class Cleaner:
                 line.kind, line.reason = "heading", f"line model (p={p[h]:.2f})"
 
 
-#: A whole sentence (a sentence end, and four words or eight Han characters) is removed only when the
+#: A whole sentence (a sentence end, and five words or eight Han characters) is removed only when the
 #: line model is this sure: a lost clause costs more than a leaked line.
 SURE = 0.9
 #: Texts of at most this many lines (a record of a table, a clause, a pasted paragraph) are not pages
@@ -356,7 +360,7 @@ HEADING_RULE_SHARE = 0.25
 def _is_sentence(text: str) -> bool:
     if not SENTENCE_END.search(text):
         return False
-    return len(CJK_CHAR.findall(text)) >= 8 or len(text.split()) >= 4
+    return len(CJK_CHAR.findall(text)) >= 8 or len(text.split()) >= 5
 
 
 def _continued(lines: list[_Line], i: int) -> bool:

@@ -49,7 +49,7 @@ def _rx(pattern: str) -> re.Pattern:
 #: fires only on lines no longer than LONG_LINE characters (page furniture is short; content
 #: that happens to say "share" or "WeChat" is not), except the rules in ANY_LENGTH.
 LONG_LINE = 100
-ANY_LENGTH = {"copyright notice", "contact line", "markup debris"}
+ANY_LENGTH = {"copyright notice", "contact line", "markup debris", "call to action", "cookie notice", "disclaimer"}
 #: Copyright is also a topic of AI statements: lines that only mention it ("copyright mention")
 #: are furniture when short, never when long.
 BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
@@ -64,7 +64,13 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("breadcrumb", _rx(r"^\s*(>|>>)\s*\S")),
     ("editor line", _rx(r"^[(（【\[]?\s*(责任编辑|責任編輯|编辑|編輯|责编|責編|制作|發布者|发布者|编审|審核|审核)\s*[:：\s]")),
     ("editor line", _rx(r"^[(（]\s*(jq|完|end)\s*[)）]$")),
-    ("copyright notice", _rx(r"(未经.{0,10}授权|未經.{0,10}授權)")),
+    #: a reprint prohibition or request (``未经许可,禁止转载``, ``如需转载…``); not any sentence saying 未经授权
+    #: (``未經授權而下載他人之著作…`` argues about copyright)
+    ("copyright notice", _rx(r"(?:未经|未經).{0,12}(?:不得|禁止|严禁|嚴禁|请勿|請勿).{0,10}(?:转载|轉載|复制|複製|摘编|摘編)"
+                             r"|如(?:需|要|欲|有意愿|有意願).{0,2}(?:转载|轉載)")),
+    ("disclaimer", _rx(r"(?:不构成|不構成|概不構成|不应视为|不應視為).{0,12}(?:投资|投資|财务|財務|法律).{0,4}(?:建议|建議|意见|意見)"
+                       r"|免责声明|免責聲明|does not constitute (?:legal|investment|financial|professional) advice"
+                       r"|not (?:be )?(?:construed|considered|treated) as (?:legal|investment|financial) advice")),
     ("app or social promotion", _rx(r"^(关注|關注)|搜\s*索")),
     ("paywall", _rx(r"free articles? left")),
     ("full-text announcement", _rx(r"^here is (an? )?english translation of")),
@@ -87,6 +93,22 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
     ("photo caption", _rx(r"^[\[【(（]?\s*(photo|photograph|image|picture|pic|credit|illustration|图片|圖片|图为|圖為|"
                           r"摄影|攝影|图/|圖/|图：|圖：|图:|圖:)\s*(by\b|credits?\b|[:：/|]|来源|來源|source)")),
     ("symbols only", re.compile(rf"^[^\w{CJK}]{{1,12}}$")),
+    #: the page inviting its reader to act (follow, subscribe, sign up, click, visit, learn more): a statement
+    #: addresses its subjects, not the reader of a web page
+    ("call to action", _rx(r"^[\[【(（]?\s*(?:please\s+)?(?:follow us|follow our (?:series|blog|page|channel|updates|news|"
+                           r"coverage|podcast|newsletter|social)|subscribe (?:now|here|for\b|to\b.{0,40}\b(?:newsletters?|"
+                           r"updates|alerts|mailing list|channel|podcast|blog|feed|events))|sign up|"
+                           r"register (?:now|here|today)|click (?:here|to)|visit (?:our|us)|join (?:now|our (?:newsletter|"
+                           r"mailing list|community|network|webinars?|events?))|learn more|"
+                           r"read more|find out more|keep following|stay (?:tuned|up to date|informed)|contact us|"
+                           r"book a demo|want to (?:learn|know|read) more|to (?:view|read|see) more|"
+                           r"for more (?:details|information|news|updates),? (?:click|visit|go to))\b"
+                           r"|\b(?:click here|book a demo|subscribe to our|follow us on|sign up for (?:our|the) (?:newsletter|updates)"
+                           r"|please (?:consider )?(?:enrol|register|subscrib|sign up|visit|follow|click)\w*)\b"
+                           r"|请点击|請點擊|点击(?:阅读原文|下方|这里|此处|进入)|點擊(?:閱讀原文|下方|這裡|此處|進入)|欢迎关注|歡迎關注"
+                           r"|扫描二维码|掃描二維碼|长按(?:识别|二维码)|長按(?:識別|二維碼)")),
+    ("cookie notice", _rx(r"\b(?:we|this (?:web)?site|our (?:web)?site|site)\b[^.]{0,60}\buses? cookies\b"
+                          r"|\bcookies? (?:policy|settings|preferences|consent)\b|\baccept (?:all )?cookies\b")),
 ]
 
 #: Lines holding any of these words (matched in the lower-cased line) are boilerplate. Plain
