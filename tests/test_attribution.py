@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from pipeline.text.attribution import Attributor, Gazetteer, is_title, parse_date
+from pipeline.text.attribution import Attributor, Gazetteer, is_title, line_fields, parse_date
 from pipeline.text.clean import Cleaner
 
 
@@ -123,3 +123,60 @@ def test_attribution_is_scored_against_gold_pages(statements_corpus):
     for field in ("issuer", "document", "date"):
         assert figures[field]["gold"] >= 4
         assert figures[field]["found"] >= figures[field]["gold"] - 1, field
+
+
+@pytest.mark.parametrize("line, fields", [
+    ("科技视界 |  2031-04-07 09:00:00", {"posted": "2031-04-07"}),
+    ("新闻来源: 示例日报 浏览次数:时间:2031-03-17", {"posted": "2031-03-17", "source": "示例日报"}),
+    ("2031-01-15新闻资讯", {"posted": "2031-01-15"}),
+    ("Share this page", {}),
+])
+def test_an_attribution_line_no_grammar_reads_still_gives_its_date_and_outlet(line, fields):
+    assert line_fields(line) == fields
+
+
+# A made-up news page whose date stands on a line of its own that no grammar reads: whether the
+# line model takes it for attribution or for furniture, it dates the page.
+DATED_HEADER_PAGE = """示例市发布人工智能产业扶持办法
+首页 > 新闻中心 > 政务要闻
+科技视界 |  2031-04-07 09:00:00
+示例市人民政府近日印发《示例市人工智能产业扶持办法》，提出到2033年建成一批应用场景。
+办法明确，对符合条件的企业给予研发补助。
+办法还要求各区建立工作协调机制。
+责任编辑：王某
+"""
+
+
+def test_a_date_line_the_line_model_takes_for_attribution_dates_the_page(cleaner):
+    attributions, cleaned = page(cleaner, DATED_HEADER_PAGE)
+    assert all("2031-04-07" not in p.text for p in cleaned.passages)
+    assert attributions and all(a["posted"] == "2031-04-07" and a["date"] == "2031-04-07" for a in attributions)
+
+
+def test_a_dated_header_line_removed_as_furniture_still_dates_the_page():
+    hand_rules = Cleaner(line_model=None)  # the share button makes the whole line furniture
+    attributions, cleaned = page(hand_rules, DATED_HEADER_PAGE.replace("科技视界 |  2031-04-07 09:00:00",
+                                                                       "2031-04-07 09:00 | 分享到微信"))
+    assert [r.kind for r in cleaned.removals if "2031-04-07" in r.text] == ["boilerplate"]
+    assert attributions and all(a["posted"] == "2031-04-07" for a in attributions)
+
+
+def test_a_date_line_at_the_foot_of_the_page_dates_it(cleaner):
+    attributions, _ = page(cleaner, (
+        "Freedonia sets out rules for public-sector algorithms\n"
+        "Home > News > Technology\n"
+        "The Freedonia Office for Digital Services published the Freedonia Algorithm Register Guidelines.\n"
+        "The guidelines ask every agency to list the automated systems it uses.\n"
+        "Agencies must also publish an impact assessment for each system.\n"
+        "03/14/2031\n"
+        "Related content\n"))
+    assert attributions and all(a["posted"] == "2031-03-14" for a in attributions)
+
+
+def test_a_page_date_given_by_an_attribution_line_wins_over_furniture(cleaner):
+    attributions, _ = page(cleaner, (
+        "首页 > 新闻中心 > 2030-12-30 专题\n"
+        "发布时间:2031-02-03 来源:示例日报\n"
+        "示例省科技厅印发《示例省人工智能伦理指引》。\n"
+        "指引要求研发机构设立伦理委员会。\n"))
+    assert attributions and all(a["posted"] == "2031-02-03" for a in attributions)

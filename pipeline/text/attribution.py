@@ -208,6 +208,24 @@ def parse_date(text: str | None, year: int | None = None) -> DateValue | None:
     return dates[0][2] if dates else None
 
 
+#: An outlet named on a line: ``来源:新华社``, ``Source: Reuters``.
+_SOURCE_LABEL = re.compile(r"(?:新闻来源|新聞來源|来源|來源|\bSource)\s*[:：]\s*(?P<source>[^\s|,，;；]{1,30})", re.IGNORECASE)
+
+
+def line_fields(text: str) -> dict:
+    """What an attribution line that no grammar reads (``2024-01-15 新闻资讯``, ``AI视界 | 2025-12-22
+    09:00``) tells, as written: its first date with a month as ``posted`` (a line before the text
+    dates the page) and the outlet after a ``来源:``/``Source:`` label as ``source``; {} if neither."""
+    out = {}
+    dated = [value for _, _, value in find_dates(text) if value.month]
+    if dated:
+        out["posted"] = dated[0].text
+    m = _SOURCE_LABEL.search(text)
+    if m:
+        out["source"] = m["source"]
+    return out
+
+
 def page_year(texts: list[str]) -> int | None:
     """The year of the page: the first year any of ``texts`` (attribution first) names with a
     month, else the first year it names at all."""
@@ -812,7 +830,7 @@ class Attributor:
 
     # -- the page
 
-    def attribute(self, passages: list) -> None:
+    def attribute(self, passages: list, furniture: list[str] = ()) -> None:
         """Fill the attribution of ``passages`` (objects with ``text``, ``heading`` and an
         ``attribution`` dict holding what attribution lines gave: ``issuer``, ``document``,
         ``date``, ``posted``, ``source`` as written) in place.
@@ -820,7 +838,10 @@ class Attributor:
         Values from attribution lines come first; what they leave open is filled from the page:
         a title ``X关于…`` or a reporting phrase names the issuer, a ``《…》`` or capitalised
         title the document, a date beside a reporting phrase the statement's date. The page's
-        findings fill every passage that lacks them.
+        findings fill every passage that lacks them. ``furniture`` are lines the cleaner removed
+        that gave no passage their attribution (the page's header, a date line at its foot): the
+        first full date on them (year, month and day) is the page's posting date for passages
+        whose own lines give none.
         """
         if not passages:
             return
@@ -828,7 +849,9 @@ class Attributor:
         headings = [p.heading for p in passages if p.heading]
         body = "\n".join(p.text for p in passages)[: self.SEARCH_CHARS]
         year = page_year([a.get("posted") or "" for a in raw] + [a.get("date") or "" for a in raw]
-                         + headings + [body])
+                         + list(furniture) + headings + [body])
+        page_posted = next((value for text in furniture for _, _, value in find_dates(text)
+                            if value.year and value.month and value.day), None)
         page = self._page_findings(headings, body, year)
         # where lines after passages name their documents (LAIP pages), a passage without a line
         # of its own (its line was cut off) is another document's: the page says nothing of it
@@ -847,6 +870,8 @@ class Attributor:
                     posted = posted or dated[0][2]
                     given["source"] = given["source"][: dated[0][0]] + given["source"][dated[0][1]:]
                 out["source"] = given["source"].strip(" ,，|") or None
+            if not posted and not (lines_name_documents and not any(given.values())):
+                posted = page_posted
             if posted:
                 out["posted"] = posted.iso
             stated = parse_date(given.get("date"), year)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import patterns as P
-from pipeline.text.attribution import ATTRIBUTION_FIELDS, Attributor
+from pipeline.text.attribution import ATTRIBUTION_FIELDS, Attributor, line_fields
 from pipeline.text.lang import language_of
 from pipeline.text.lines import DEFAULT_LINE_MODEL, LineModel, PageLines, wrap_width
 from pipeline.text.patterns import LIST_MARKER
@@ -303,7 +303,7 @@ class Cleaner:
         removals.extend(Removal(ln.number, ln.text, ln.reason or "heading rule", "heading")
                         for ln in lines if ln.kind == "heading")
         passages = _passages(lines)
-        self.attributor.attribute(passages)
+        self.attributor.attribute(passages, furniture=_unclaimed_lines(lines))
         removals.sort(key=lambda r: r.line)
         return CleanedDocument(passages, removals)
 
@@ -335,7 +335,7 @@ class Cleaner:
                 detail = _detail(model, page, i, "boilerplate", p[b], line.rule, self.explain)
                 removals.append(Removal(line.number, line.text, "line model", "boilerplate", detail))
             elif p[a] >= threshold:
-                line.kind, line.attribution, line.placement = "attribution", {}, "before"
+                line.kind, line.attribution, line.placement = "attribution", line_fields(line.text), "before"
                 detail = _detail(model, page, i, "attribution", p[a], line.rule, self.explain)
                 removals.append(Removal(line.number, line.text, "line model", "attribution", detail))
             elif later_content[i] and (p[h] > p[c] or BARE_LABEL.match(line.text.strip("·• "))
@@ -497,6 +497,17 @@ def _joined_next(lines: list[_Line], index: int) -> bool:
         if line.kind != "blank" and not (line.kind == "boilerplate" and line.reason == "page break"):
             return line.joined
     return False
+
+
+def _unclaimed_lines(lines: list[_Line]) -> list[str]:
+    """Removed lines that gave no passage their attribution, where pages write their date: every
+    line removed before the first content line (the page's header), and attribution lines after
+    the last one (a date at the foot of the page)."""
+    content = [i for i, ln in enumerate(lines) if ln.kind == "content"]
+    if not content:
+        return []
+    head = [ln.whole for ln in lines[: content[0]] if ln.kind in ("boilerplate", "attribution")]
+    return head + [ln.whole for ln in lines[content[-1] + 1:] if ln.kind == "attribution"]
 
 
 def _passages(lines: list[_Line]) -> list[Passage]:
