@@ -44,7 +44,8 @@ def test_a_month_day_dateline_takes_its_year_from_the_page(cleaner):
     attributions, _ = page(cleaner, "发布时间:2022-01-05 09:59 来源:某某日报\n"
                                     "新华社北京1月4日电 国家网信办等四部门近日联合发布《示例算法管理规定》，自2022年3月1日起施行。\n")
     (first,) = attributions
-    assert first["posted"] == "2022-01-04" and first["date"] == "2022-01-04"
+    # the page was posted on the 5th; the dateline dates the report, and takes its year from the page
+    assert first["posted"] == "2022-01-05" and first["date"] == "2022-01-04" and first["date_text"] == "1月4日"
     assert first["source"] == "某某日报"
     assert first["issuer"] == "Cyberspace Administration of China" and first["issuer_type"] == "government"
     assert first["issuer_text"].startswith("国家网信办") and first["country"] == "CN"
@@ -180,3 +181,11 @@ def test_a_page_date_given_by_an_attribution_line_wins_over_furniture(cleaner):
         "示例省科技厅印发《示例省人工智能伦理指引》。\n"
         "指引要求研发机构设立伦理委员会。\n"))
     assert attributions and all(a["posted"] == "2031-02-03" for a in attributions)
+
+
+def test_a_dateline_alone_is_the_pages_date(cleaner):
+    attributions, _ = page(cleaner, "示例社北京3月9日电 示例省数据局近日发布《示例数据安全指引》。\n"
+                                    "发布时间:2031-03-10 来源:示例日报\n"
+                                    "指引要求平台每年开展一次安全评估。\n")
+    first = attributions[0]
+    assert first["posted"] == "2031-03-09" and first["date"] == "2031-03-09"

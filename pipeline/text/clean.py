@@ -510,6 +510,16 @@ def _unclaimed_lines(lines: list[_Line]) -> list[str]:
     return head + [ln.whole for ln in lines[content[-1] + 1:] if ln.kind == "attribution"]
 
 
+def _carry(document_level: dict, found: dict) -> None:
+    """Take what a line before the text gives into the attribution of the passages after it. The
+    page's posting date is the first one given: a later date (a dateline ``…7月13日电``, the date
+    under a notice) dates the passages after it, as their ``date``, and leaves the page's alone."""
+    found = dict(found)
+    if "posted" in found and document_level.get("posted"):
+        found["date"] = found.pop("posted")
+    document_level.update(found)
+
+
 def _passages(lines: list[_Line]) -> list[Passage]:
     """Group content lines into passages and give each its heading and attribution."""
     passages: list[Passage] = []
@@ -531,7 +541,7 @@ def _passages(lines: list[_Line]) -> list[Passage]:
         if line.kind == "content":
             if line.attribution:
                 flush()
-                document_level.update(line.attribution)
+                _carry(document_level, line.attribution)
             if claimed_since_break:
                 waiting.clear()
                 claimed_since_break = False
@@ -547,7 +557,7 @@ def _passages(lines: list[_Line]) -> list[Passage]:
                         passage.attribution.setdefault(key, value)
                 claimed_since_break = True
             else:
-                document_level.update(line.attribution)
+                _carry(document_level, line.attribution)
         elif line.kind == "blank":
             lead_in = current and JOINING_LEAD_IN.search(current[-1].text) and _list_follows(lines, number)
             if not (lead_in or _joined_next(lines, number)):
