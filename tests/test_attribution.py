@@ -189,3 +189,25 @@ def test_a_dateline_alone_is_the_pages_date(cleaner):
                                     "指引要求平台每年开展一次安全评估。\n")
     first = attributions[0]
     assert first["posted"] == "2031-03-09" and first["date"] == "2031-03-09"
+
+
+@pytest.mark.parametrize("text, iso", [
+    # a date opening the lead sentence, far from its verb; a later sentence cites an older text
+    ("On 25 June 2031, the 90th Session of the Freedonia General Assembly of Provinces adopted a resolution on "
+     "machine learning.\nIt follows another one, adopted on 21 March 2031.\n", "2031-06-25"),
+    # a date closing the sentence of the verb; a bullet before it names a later hearing
+    ("- Public hearings will be held on December 7\nThe Freedonia Ministry of Digital Affairs announced the draft "
+     "of the national guidelines for trustworthy machine learning systems, on November 27, 2030.\n", "2030-11-27"),
+    # the page's first line opens with the day of the event, with no reporting verb
+    ("当地时间7月18日，示例理事会举行主题为人工智能与和平的高级别公开会。\n会议由示例国主持。\n", "2031-07-18"),
+])
+def test_the_date_of_a_reports_lead_is_the_statements_date(cleaner, text, iso):
+    attributions, _ = page(cleaner, "发布时间:2031年07月30日 来源:示例新闻网\n" + text)
+    assert attributions[0]["date"] == iso and attributions[0]["posted"] == "2031-07-30"
+
+
+def test_a_date_something_takes_effect_is_not_the_statements_date(cleaner):
+    attributions, _ = page(cleaner, "Posted: March 3, 2031\n"
+                                    "The Freedonia Data Office published rules that take effect from January 1, 2032.\n"
+                                    "Providers must register their systems.\n")
+    assert attributions[0]["date"] == "2031-03-03"

@@ -426,6 +426,11 @@ def mark_reported_issuers(doc: Doc) -> Doc:
 
 #: After a date: the day something takes effect, not the day it was made.
 TAKES_EFFECT = re.compile(r"\s*(?:起|起施行|施行|生效|正式施行|to take effect|takes effect|will take effect)")
+#: Before a date: the day something takes effect, starts or ends, not the day it was made.
+RUNS_FROM = re.compile(r"\b(?:effect|effective|from|until|till|by|before|through|starting|since)\s+(?:on\s+)?$|自$",
+                       re.IGNORECASE)
+#: What may come before a date that opens a sentence: ``On``, ``当地时间``, a bullet.
+SENTENCE_LEAD = re.compile(r"[\W_]*(?:On|In|当地时间|北京时间|當地時間|北京時間)?\s*", re.IGNORECASE)
 #: An issuer that the gazetteer does not know, named by a reporting phrase.
 UNKNOWN_EN = re.compile(
     r"(?:^|(?<=[.;:]\s)|(?<=\n))(?P<issuer>(?:The\s+)?(?:[A-Z][\w.&'’-]*|U\.S\.)(?:\s+(?:of|for|and|on|the|&|de|[A-Z][\w.&'’()-]*)){0,9})"
@@ -945,15 +950,19 @@ class Attributor:
                               re.IGNORECASE)
 
     def _stated_date(self, body: str, year: int | None) -> DateValue | None:
-        """A date in the same sentence as a reporting verb, within 60 characters of it, in the
-        first three sentences (a report's lead; later ones cite other documents)."""
-        for sentence in re.split(r"(?<=[.!?。！？])\s*", body[:800])[:3]:
+        """The date of a report's lead: in the first three sentences (later ones cite other
+        documents), a date within 60 characters of a reporting verb, or one that opens or closes a
+        sentence (or line) holding one (``On 25 June 2024, the Assembly … adopted …``, ``… announced the
+        draft … on November 27, 2020.``); the page's first line may open with its date without a verb
+        (``当地时间7月18日，…``). Never a date something takes effect or runs until."""
+        lead = re.split(r"(?<=[.!?。！？])\s*", body[:800])[:3]
+        for i, sentence in enumerate(line for lead_sentence in lead for line in lead_sentence.split("\n") if line.strip()):
             verbs = [m.start() for m in self._REPORT_NEAR.finditer(sentence)]
-            if not verbs:
-                continue
-            for start, _, value in find_dates(sentence, year):
-                if value.month and any(abs(start - v) <= 60 for v in verbs):
-                    if TAKES_EFFECT.match(sentence[start + len(value.text):]):
-                        continue
+            for start, end, value in find_dates(sentence, year):
+                if not value.month or TAKES_EFFECT.match(sentence[end:]) or RUNS_FROM.search(sentence[:start]):
+                    continue
+                opens = bool(SENTENCE_LEAD.fullmatch(sentence[:start]))
+                closes = not sentence[end:].strip(" .。") and any(v < start for v in verbs)
+                if any(abs(start - v) <= 60 for v in verbs) or (opens and (verbs or i == 0)) or closes:
                     return value
         return None
