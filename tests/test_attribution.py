@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from pipeline.text.attribution import Attributor, Gazetteer, is_title, line_fields, parse_date
+from pipeline.text.attribution import Attributor, Gazetteer, is_title, line_fields, page_year, parse_date
 from pipeline.text.clean import Cleaner
 
 
@@ -211,3 +211,30 @@ def test_a_date_something_takes_effect_is_not_the_statements_date(cleaner):
                                     "The Freedonia Data Office published rules that take effect from January 1, 2032.\n"
                                     "Providers must register their systems.\n")
     assert attributions[0]["date"] == "2031-03-03"
+
+
+def test_an_attribution_line_whose_rule_does_not_read_its_date_still_gives_it(cleaner):
+    attributions, _ = page(cleaner, "作者:佚名 日期:2031年04月13日 来源:示例日报\n"
+                                    "示例省网信办日前公布《示例服务管理办法》。\n办法要求服务提供者标注生成内容。\n")
+    assert attributions[0]["posted"] == "2031-04-13"
+
+
+def test_a_news_dateline_gives_its_month_day_with_the_year_named_before_it(cleaner):
+    attributions, _ = page(cleaner, "示例财经5月12日讯(编辑某某) 2031年示例峰会5月10日至11日在示例市举行，"
+                                    "与会方发表《示例宣言》。\n宣言提出，2029年以前各方应当加强合作。\n")
+    assert attributions[0]["posted"] == "2031-05-12"
+    assert attributions[0]["date"] == "2031-05-10"
+
+
+@pytest.mark.parametrize("texts, year", [
+    (["2031年示例峰会8月31日在示例市举行"], 2031),  # a bare year before the month-day
+    (["8月31日，示例大会开幕。2017年以来，示例学会发布了多份报告"], None),  # a year after it is another's
+    (["2031", "示例规定自2032年1月20日起施行"], 2032),  # a year with its month wins over a bare one
+])
+def test_the_year_of_a_page(texts, year):
+    assert page_year(texts) == year
+
+
+def test_a_range_of_days_reads_as_its_first_day():
+    value = parse_date("11月29-30日，示例大会在示例市举行", 2031)
+    assert value.iso == "2031-11-29" and value.text == "11月29-30日"

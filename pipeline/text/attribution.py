@@ -56,7 +56,7 @@ DATE_SPAN = re.compile(
     rf"(?P<ymd>(?<!\d){_Y}\s*[-/.年]\s*\d{{1,2}}\s*[-/.月]\s*\d{{1,2}}(?:\s*日)?(?!\d))"
     rf"|(?P<dmy>(?<!\d)\d{{1,2}}[./-]\d{{1,2}}[./-]{_Y}(?!\d))"
     rf"|(?P<ym>(?<!\d){_Y}\s*年\s*\d{{1,2}}\s*月|(?<!\d){_Y}-\d{{1,2}}(?![-\d]))"
-    rf"|(?P<md_zh>(?<!\d)\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)"
+    rf"|(?P<md_zh>(?<!\d)\d{{1,2}}\s*月\s*\d{{1,2}}(?:\s*[-–~至到]\s*\d{{1,2}})?\s*日)"
     rf"|(?P<en>(?:(?<!\d)\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MONTHS}"
     rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}})?)(?:,?\s*{_Y})?(?!\d)"
     rf"|\b{_MONTHS},?\s+{_Y}\b)"
@@ -227,14 +227,20 @@ def line_fields(text: str) -> dict:
 
 
 def page_year(texts: list[str]) -> int | None:
-    """The year of the page: the first year any of ``texts`` (attribution first) names with a
-    month, else the first year it names at all."""
+    """The year of the page: the first year any of ``texts`` names with a month, else the first
+    bare year named before any month-day (``2025年…8月31日``)."""
     first = None
     for text in texts:
-        for _, _, value in find_dates(text or ""):
+        yearless = False  # a bare year after a month-day of the same text (``7月4日…2017年``) is another year
+        for m in _date_spans(text or ""):
+            value = read_date(m.group(0), m.lastgroup)
+            if value is None:
+                continue
             if value.year and value.month:
                 return value.year
-            first = first or value.year
+            if value.year and not yearless:
+                first = first or value.year
+            yearless = yearless or value.year is None
     return first
 
 
@@ -853,8 +859,9 @@ class Attributor:
         raw = [dict(p.attribution) for p in passages]
         headings = [p.heading for p in passages if p.heading]
         body = "\n".join(p.text for p in passages)[: self.SEARCH_CHARS]
+        # the year its attribution lines name (a bare ``2023`` too) before one the text names
         year = page_year([a.get("posted") or "" for a in raw] + [a.get("date") or "" for a in raw]
-                         + list(furniture) + headings + [body])
+                         + list(furniture)) or page_year(headings + [body])
         page_posted = next((value for text in furniture for _, _, value in find_dates(text)
                             if value.year and value.month and value.day), None)
         page = self._page_findings(headings, body, year)
@@ -887,7 +894,7 @@ class Attributor:
             for key, value in page.items():
                 if value and not out.get(key) and not (lines_name_documents and not any(given.values())):
                     out[key] = value
-            if not out["date"] and posted:
+            if not out["date"] and not out["date_text"] and posted:
                 out["date"], out["date_text"] = posted.iso, posted.text
             if not out["date"] and not out["date_text"] and first_date and not (lines_name_documents and not any(given.values())):
                 out["date"], out["date_text"] = first_date.iso, first_date.text

@@ -95,6 +95,10 @@ def _match_attribution(text: str) -> tuple[dict, str] | None:
             m = rule.match(text)
             if m:
                 found = {k: v.strip() for k, v in m.groupdict().items() if v and k in LINE_FIELDS}
+                if "date" not in found:  # a rule that does not read the date: the line still gives it
+                    found = {**line_fields(text), **found}
+                    if "posted" in found:
+                        found["date"] = found.pop("posted")
                 if placement == "before" and "date" in found:
                     found["posted"] = found.pop("date")
                 return found, placement
@@ -251,7 +255,8 @@ class Cleaner:
         attribution, placement, removed = None, "", []
         m = P.DATELINE.match(text)
         if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate") or m.group("news")):
-            found = {"posted": m.group("date") or m.group("zdate") or m.group("ddate"),
+            found = {"posted": m.group("date") or m.group("zdate") or m.group("ddate")
+                     or line_fields(m.group(0)).get("posted"),
                      "source": m.group("source") or m.group("zsource") or None}
             attribution, placement = {k: v for k, v in found.items() if v}, "before"
             removed.append((text[: m.end()], "dateline", "attribution"))
