@@ -238,3 +238,33 @@ def test_the_year_of_a_page(texts, year):
 def test_a_range_of_days_reads_as_its_first_day():
     value = parse_date("11月29-30日，示例大会在示例市举行", 2031)
     assert value.iso == "2031-11-29" and value.text == "11月29-30日"
+
+
+FILLER = ("Experts say the guidance matters for hospitals and schools across the region, and for the many "
+          "small firms that build software for them. ")
+
+
+def test_without_a_reporting_phrase_the_institution_of_the_lead_is_taken(cleaner):
+    attributions, _ = page(cleaner, "The Freedonia Data Protection Authority set out guidance for chatbots on Tuesday.\n"
+                                    + FILLER + "\n")
+    assert attributions[0]["issuer"] == "Freedonia Data Protection Authority"
+
+
+def test_an_institution_named_only_after_the_lead_is_not_taken_for_the_issuer(cleaner):
+    attributions, _ = page(cleaner, "Guidance for chatbots in public services takes shape.\n" + FILLER
+                                    + "The Freedonia Ministry of Ports hosted a meeting on the topic.\n")
+    assert attributions[0]["issuer"] is None
+
+
+def test_a_state_in_the_lead_is_not_taken_when_an_institution_is_named_further_on(cleaner):
+    attributions, _ = page(cleaner, "France welcomed a new set of rules for chatbots in public services.\n" + FILLER
+                                    + "The Freedonia Ministry of Ports hosted a meeting on the topic.\n")
+    assert attributions[0]["issuer"] is None
+    attributions, _ = page(cleaner, "France welcomed a new set of rules for chatbots in public services.\n" + FILLER)
+    assert attributions[0]["issuer"] == "France"
+
+
+def test_a_headline_institution_the_text_never_names_is_not_taken(cleaner):
+    attributions, _ = page(cleaner, "Freedonia Council for Ports Discusses Chatbot Rules\n\n"
+                                    "Guidance for chatbots in public services takes shape.\n" + FILLER + "\n")
+    assert attributions[0]["issuer"] is None

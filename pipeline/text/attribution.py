@@ -647,8 +647,11 @@ class Attributor:
     #: maker is named near the top; this keeps long documents fast).
     SEARCH_CHARS = 3000
     #: Where no reporting phrase names the issuer, the first institution named in the headline or
-    #: this many characters of the text is taken for it.
-    FALLBACK_CHARS = 600
+    #: in this many characters of the text (a report's lead) is taken for it; one named later is
+    #: as often a body the text cites as the issuer, so the field stays empty instead.
+    FALLBACK_CHARS = 120
+    #: ... and a state is taken only when no institution is named in this many characters.
+    STATE_CHARS = 600
 
     def __init__(self, gazetteer_path: str | Path = ISSUERS_JSON, leave_out: str | None = None):
         self.gazetteer_path = str(gazetteer_path)
@@ -776,13 +779,26 @@ class Attributor:
         return Found(self._entries(ents[:1]), ents[0].text) if ents else None
 
     def _first_institution(self, headings: list[str], body: str) -> Found | None:
-        """The first institution of the headline, else of the top of the body; a state only when
-        neither names an institution."""
-        candidates = [self.first_issuer(h) for h in headings] + [self.first_issuer(body, self.FALLBACK_CHARS)]
-        candidates = [c for c in candidates if c]
+        """The first institution of the headline, if the text names it too, else of the top of the
+        body; a state only when neither names an institution."""
+        text = match_form(body)
+        candidates = [c for c in (self.first_issuer(h) for h in headings) if c and self._named_in(c, text)]
+        candidates = [c for c in candidates + [self.first_issuer(body, self.FALLBACK_CHARS)] if c]
         states = {"state", "bloc"}
         institutions = [c for c in candidates if not c.issuers or any(i.type not in states for i in c.issuers)]
-        return (institutions or candidates or [None])[0]
+        if institutions:
+            return institutions[0]
+        # a state, unless an institution is named further on: then who spoke is not clear
+        later = self.first_issuer(body, self.STATE_CHARS)
+        if later is not None and (not later.issuers or any(i.type not in states for i in later.issuers)):
+            return None
+        return candidates[0] if candidates else None
+
+    @staticmethod
+    def _named_in(found: Found, text: str) -> bool:
+        """Whether ``text`` (in :func:`match_form`) names the issuer: its words, or a name of its entries."""
+        names = {found.text} | {n for i in found.issuers for n in (i.name, *i.names, *i.abbreviations)}
+        return any(len(n) >= 2 and match_form(n) in text for n in names)
 
     def issuer_fields(self, found: Found) -> dict:
         """The ``issuer``, ``issuer_text``, ``issuer_type`` and ``country`` fields of a found issuer.
