@@ -268,3 +268,11 @@ def test_a_headline_institution_the_text_never_names_is_not_taken(cleaner):
     attributions, _ = page(cleaner, "Freedonia Council for Ports Discusses Chatbot Rules\n\n"
                                     "Guidance for chatbots in public services takes shape.\n" + FILLER + "\n")
     assert attributions[0]["issuer"] is None
+
+
+def test_a_title_named_only_after_the_lead_without_a_reporting_verb_is_not_the_document(cleaner):
+    cited = "The guidance follows the Freedonia Charter on Machine Ethics and asks for human review.\n"
+    attributions, _ = page(cleaner, "Guidance for chatbots in public services takes shape.\n" + FILLER + FILLER + cited)
+    assert attributions[0]["document"] is None
+    attributions, _ = page(cleaner, cited + FILLER + FILLER)  # the same title in the lead
+    assert attributions[0]["document"] == "Freedonia Charter on Machine Ethics"

@@ -652,6 +652,8 @@ class Attributor:
     FALLBACK_CHARS = 120
     #: ... and a state is taken only when no institution is named in this many characters.
     STATE_CHARS = 600
+    #: Without a reporting verb before it, a title is the statement's only in this many characters.
+    TITLE_CHARS = 250
 
     def __init__(self, gazetteer_path: str | Path = ISSUERS_JSON, leave_out: str | None = None):
         self.gazetteer_path = str(gazetteer_path)
@@ -839,7 +841,8 @@ class Attributor:
 
     def find_document(self, text: str) -> str | None:
         """The statement's title in running text: a ``《…》`` or English title right after a
-        reporting verb first, else the first title on the page."""
+        reporting verb first, else the first title of the text if it stands in the lead (its first
+        :attr:`TITLE_CHARS` characters: a title named later is mostly one the text cites)."""
         text = text[: self.SEARCH_CHARS]
         titles = zh_titles(text) + en_titles(text)
         if not titles:
@@ -853,7 +856,8 @@ class Attributor:
                                  r"approved|introduced|passed|entitled|titled|called)\s+(the\s+|a\s+|its\s+|an\s+)?$",
                                  lead, re.IGNORECASE):
                 return title
-        return sorted(titles)[0][1]
+        start, title = sorted(titles)[0]
+        return title if start < self.TITLE_CHARS else None
 
     # -- the page
 
