@@ -276,3 +276,12 @@ def test_a_title_named_only_after_the_lead_without_a_reporting_verb_is_not_the_d
     assert attributions[0]["document"] is None
     attributions, _ = page(cleaner, cited + FILLER + FILLER)  # the same title in the lead
     assert attributions[0]["document"] == "Freedonia Charter on Machine Ethics"
+
+
+def test_a_headline_title_the_text_never_names_gives_way_to_the_texts(cleaner):
+    body = ("The Freedonia Robotics Board set out the Freedonia Charter for Safe Service Robots on Monday.\n"
+            "The charter asks makers to test every robot before sale.\n")
+    attributions, _ = page(cleaner, "Robot Safety Charter Takes Shape in Freedonia\n\n" + body)
+    assert attributions[0]["document"] == "Freedonia Charter for Safe Service Robots"
+    attributions, _ = page(cleaner, "Freedonia Charter for Safe Service Robots Takes Shape\n\n" + body)
+    assert attributions[0]["document"] == "Freedonia Charter for Safe Service Robots"

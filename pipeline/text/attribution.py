@@ -615,7 +615,8 @@ def en_titles(text: str) -> list[tuple[int, str]]:
         if not EN_DOC_NOUN.search(title):
             continue
         title = _NOT_EN_TITLE_START.sub("", HEADLINE_VERB.split(title)[-1])
-        title = re.sub(rf"\s+(?:on|in|of)\s+{_MONTHS}.*$", "", title)  # ``… Ethics on May 20``
+        title = re.sub(rf"\s+(?:on|in|of)\s+(?:{_MONTHS}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b).*$", "",
+                       title)  # ``… Ethics on May 20``, ``… on Monday``
         title = re.sub(r"(?:\s+(?:an|a|the|of|on|for|and|to|in|it|its|this|with|by))+$", "", title, flags=re.IGNORECASE)
         title = re.sub(r"^[A-Z][\w.-]*(?:’|')s\s+", "", title)
         if is_title(title) and len(title.split()) <= 18:
@@ -933,6 +934,8 @@ class Attributor:
             found = found or self.reported_issuer(title) or self._headline_states(title)
             if "document" not in page:
                 document = self.find_document(title)
+                if document and not self._REPORT_NEAR.search(title) and match_form(document) not in match_form(body):
+                    document = None  # a headline's words for a title the text never names (``SCO Tanjin Declaration``)
                 if document is None and CJK_CHAR.search(title) and ZH_DOC_END.search(fold(title)) \
                         and not self._REPORT_NEAR.search(title) and is_title(title):
                     document = title
