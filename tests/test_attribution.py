@@ -285,3 +285,14 @@ def test_a_headline_title_the_text_never_names_gives_way_to_the_texts(cleaner):
     assert attributions[0]["document"] == "Freedonia Charter for Safe Service Robots"
     attributions, _ = page(cleaner, "Freedonia Charter for Safe Service Robots Takes Shape\n\n" + body)
     assert attributions[0]["document"] == "Freedonia Charter for Safe Service Robots"
+
+
+@pytest.mark.parametrize("text, issuer", [
+    ("示例市数据局近日发布《示例数据指引》。", "示例市数据局"),
+    ("会上，一个新的测试平台公司发布了示例工具。", None),  # a count before the words: not a name
+    ("示例议员表示，建议特区政府制定示例规划。", None),  # a verb before the words: not a name
+    ("会议指出，市政府发布示例方案。", None),  # a bare generic name: which government is not said
+])
+def test_unknown_chinese_issuers_are_names_not_phrases(text, issuer):
+    found = Attributor().reported_issuer(text) or Attributor().first_issuer(text)
+    assert (found.text if found else None) == issuer

@@ -454,6 +454,8 @@ ZH_INSTITUTION_END = (r"(?:部|委|局|办|办公室|办公厅|院|会|委员会
 UNKNOWN_ZH = re.compile(r"(?:^|(?<=[\s,，。:：;；由从]))(?P<issuer>[\u3400-\u9fff()（）、和与]{1,30}?" + ZH_INSTITUTION_END
                         + r"(?:等\s*\S{0,3}\s*(?:部门|部委|单位|机构))?)" + _ZH_REPORT)
 _ZH_WEAK = re.compile(r"^(?:近日|日前|今天|今日|记者|我|此次|本次|会议|新华社|据悉|为|该|其|已|并|在|会上|各|而|"
+                      r"建议|呼吁|欢迎|支持|一个|一家|一些|"  # a verb or a count before the name: not a name
+                      r"(?:本|市|省|区|县|州|特区)?(?:人民)?(?:政府|委员会|办公室|部|局)$|"  # a bare generic name
                       r"[一二三四五六七八九十]是|推动|质询|督导|有关|相关|政府会|这|那|将|可|要|应|如)")
 _EN_WEAK = re.compile(r"^(?:The|It|This|They|We|He|She|On|In|At|Today|Yesterday|Last|Its|Their|Our|China's|"
                       r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[A-Z][a-z]+day)$")
