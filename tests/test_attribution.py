@@ -296,3 +296,12 @@ def test_a_headline_title_the_text_never_names_gives_way_to_the_texts(cleaner):
 def test_unknown_chinese_issuers_are_names_not_phrases(text, issuer):
     found = Attributor().reported_issuer(text) or Attributor().first_issuer(text)
     assert (found.text if found else None) == issuer
+
+
+def test_a_title_a_reporting_verb_introduces_after_the_lead_is_a_recalled_one(cleaner):
+    recalled = "早在三年前，示例部就曾发布《示例数据安全管理办法》。\n"
+    lead = "示例大会近日在示例市举行，与会者围绕人工智能安全展开讨论。" * 12 + "\n"
+    attributions, _ = page(cleaner, lead + recalled)
+    assert attributions[0]["document"] is None
+    attributions, _ = page(cleaner, recalled + lead)
+    assert attributions[0]["document"] == "示例数据安全管理办法"

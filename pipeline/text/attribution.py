@@ -655,8 +655,10 @@ class Attributor:
     FALLBACK_CHARS = 120
     #: ... and a state is taken only when no institution is named in this many characters.
     STATE_CHARS = 600
-    #: Without a reporting verb before it, a title is the statement's only in this many characters.
+    #: Without a reporting verb before it, a title is the statement's only in this many characters;
+    #: with one, in this many (later ones name the documents a report recalls).
     TITLE_CHARS = 250
+    VERB_TITLE_CHARS = 300
 
     def __init__(self, gazetteer_path: str | Path = ISSUERS_JSON, leave_out: str | None = None):
         self.gazetteer_path = str(gazetteer_path)
@@ -844,8 +846,9 @@ class Attributor:
 
     def find_document(self, text: str) -> str | None:
         """The statement's title in running text: a ``《…》`` or English title right after a
-        reporting verb first, else the first title of the text if it stands in the lead (its first
-        :attr:`TITLE_CHARS` characters: a title named later is mostly one the text cites)."""
+        reporting verb in the first :attr:`VERB_TITLE_CHARS` characters, else the first title of
+        the text if it stands in the lead (its first :attr:`TITLE_CHARS` characters): a title
+        named later is mostly one the text recalls."""
         text = text[: self.SEARCH_CHARS]
         titles = zh_titles(text) + en_titles(text)
         if not titles:
@@ -853,6 +856,8 @@ class Attributor:
             return m["document"] if m else None
         folded = match_form(text)
         for start, title in sorted(titles):
+            if start >= self.VERB_TITLE_CHARS:
+                break
             lead = folded[max(0, start - 30): start]
             if re.search(r"(发布|印发|出台|通过|公布|发表|颁布|推出|签署|提出|制定|了|的)\s*(了)?\s*[“\"]?$", lead) \
                     or re.search(r"(issued|released|adopted|published|unveiled|launched|signed|endorsed|"
