@@ -33,6 +33,7 @@ def page(cleaner, text):
     ("Adopted 16 to 18 May 2019 in Beijing", "2019-05-16"),
     ("10 月30 日", None),  # no year on the line and none given: no ISO date
     ("September 2018", "2018-09"),
+    ("發布日期：113年6月20日", "2024-06-20"),  # Taiwan's calendar
 ])
 def test_dates_are_read_to_iso_with_their_words_kept(text, iso):
     value = parse_date(text)

@@ -60,9 +60,12 @@ DATE_SPAN = re.compile(
     rf"|(?P<en>(?:(?<!\d)\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MONTHS}"
     rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}})?)(?:,?\s*{_Y})?(?!\d)"
     rf"|\b{_MONTHS},?\s+{_Y}\b)"
-    rf"|(?P<y>(?<![\d.-]){_Y}\s*年|(?<![\d.,-]){_Y}(?![\d.,-]))",
+    rf"|(?P<y>(?<![\d.-]){_Y}\s*年|(?<![\d.,-]){_Y}(?![\d.,-]))"
+    rf"|(?P<roc>(?<!\d)1[0-4]\d\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)",  # Taiwan's calendar: 113年 is 2024
     re.IGNORECASE,
 )
+#: The year before year 1 of the Republic of China calendar (Taiwan): 113年 is 2024.
+ROC_YEAR_ZERO = 1911
 #: Where a :data:`DATE_SPAN` can start: a digit, or a month's name at a word's start.
 _DATE_START = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
 _RANGE_END = re.compile(r"\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?(?=\s|,|$)", re.IGNORECASE)
@@ -145,7 +148,10 @@ def read_date(span: str, kind: str, year: int | None = None) -> DateValue | None
     """Read one date span of kind ``kind`` (a group name of :data:`DATE_SPAN`). ``year`` is the
     page's year, for a span that names none (``1月4日``, ``July 4``)."""
     y = m = d = None
-    if kind in ("ymd", "ym", "md_zh", "y"):
+    if kind == "roc":
+        y, m, d = (int(x) for x in re.findall(r"\d+", span))
+        y += ROC_YEAR_ZERO
+    elif kind in ("ymd", "ym", "md_zh", "y"):
         if kind == "y":
             y = int(span[:4])
         else:
