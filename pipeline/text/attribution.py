@@ -49,13 +49,16 @@ DATE_SPAN = re.compile(
     rf"(?P<ymd>(?<!\d){_Y}\s*[-/.年]\s*\d{{1,2}}\s*[-/.月]\s*\d{{1,2}}(?:\s*日)?(?!\d))"
     rf"|(?P<dmy>(?<!\d)\d{{1,2}}[./-]\d{{1,2}}[./-]{_Y}(?!\d))"
     rf"|(?P<ym>(?<!\d){_Y}\s*年\s*\d{{1,2}}\s*月|(?<!\d){_Y}-\d{{1,2}}(?![-\d]))"
-    rf"|(?P<md_zh>(?<!\d)\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)"
+    rf"|(?P<md_zh>(?<!\d)\d{{1,2}}\s*月\s*\d{{1,2}}(?:\s*[-–~至到]\s*\d{{1,2}})?\s*日)"
     rf"|(?P<en>(?:(?<!\d)\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MONTHS}"
     rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}})?)(?:,?\s*{_Y})?(?!\d)"
     rf"|\b{_MONTHS},?\s+{_Y}\b)"
-    rf"|(?P<y>(?<![\d.-]){_Y}\s*年|(?<![\d.,-]){_Y}(?![\d.,-]))",
+    rf"|(?P<y>(?<![\d.-]){_Y}\s*年|(?<![\d.,-]){_Y}(?![\d.,-]))"
+    rf"|(?P<roc>(?<!\d)1[0-4]\d\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)",  # Taiwan's calendar: 113年 is 2024
     re.IGNORECASE,
 )
+#: The year before year 1 of the Republic of China calendar (Taiwan): 113年 is 2024.
+ROC_YEAR_ZERO = 1911
 #: Where a :data:`DATE_SPAN` can start: the first digit of a number, or a month's name at a word's start.
 _DATE_START = re.compile(r"(?<!\d)\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
 _RANGE_END = re.compile(r"\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?(?=\s|,|$)", re.IGNORECASE)
@@ -138,7 +141,10 @@ def read_date(span: str, kind: str, year: int | None = None) -> DateValue | None
     """Read one date span of kind ``kind`` (a group name of :data:`DATE_SPAN`). ``year`` is the
     page's year, for a span that names none (``1月4日``, ``July 4``)."""
     y = m = d = None
-    if kind in ("ymd", "ym", "md_zh", "y"):
+    if kind == "roc":
+        y, m, d = (int(x) for x in re.findall(r"\d+", span))
+        y += ROC_YEAR_ZERO
+    elif kind in ("ymd", "ym", "md_zh", "y"):
         if kind == "y":
             y = int(span[:4])
         else:
@@ -201,15 +207,39 @@ def parse_date(text: str | None, year: int | None = None) -> DateValue | None:
     return dates[0][2] if dates else None
 
 
+#: An outlet named on a line: ``来源:新华社``, ``Source: Reuters``.
+_SOURCE_LABEL = re.compile(r"(?:新闻来源|新聞來源|来源|來源|\bSource)\s*[:：]\s*(?P<source>[^\s|,，;；]{1,30})", re.IGNORECASE)
+
+
+def line_fields(text: str) -> dict:
+    """What an attribution line that no grammar reads (``2024-01-15 新闻资讯``, ``AI视界 | 2025-12-22
+    09:00``) tells, as written: its first date with a month as ``posted`` (a line before the text
+    dates the page) and the outlet after a ``来源:``/``Source:`` label as ``source``; {} if neither."""
+    out = {}
+    dated = [value for _, _, value in find_dates(text) if value.month]
+    if dated:
+        out["posted"] = dated[0].text
+    m = _SOURCE_LABEL.search(text)
+    if m:
+        out["source"] = m["source"]
+    return out
+
+
 def page_year(texts: list[str]) -> int | None:
-    """The year of the page: the first year any of ``texts`` (attribution first) names with a
-    month, else the first year it names at all."""
+    """The year of the page: the first year any of ``texts`` names with a month, else the first
+    bare year named before any month-day (``2025年…8月31日``)."""
     first = None
     for text in texts:
-        for _, _, value in find_dates(text or ""):
+        yearless = False  # a bare year after a month-day of the same text (``7月4日…2017年``) is another year
+        for m in _date_spans(text or ""):
+            value = read_date(m.group(0), m.lastgroup)
+            if value is None:
+                continue
             if value.year and value.month:
                 return value.year
-            first = first or value.year
+            if value.year and not yearless:
+                first = first or value.year
+            yearless = yearless or value.year is None
     return first
 
 
@@ -436,6 +466,11 @@ def reported_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
 
 #: After a date: the day something takes effect, not the day it was made.
 TAKES_EFFECT = re.compile(r"\s*(?:起|起施行|施行|生效|正式施行|to take effect|takes effect|will take effect)")
+#: Before a date: the day something takes effect, starts or ends, not the day it was made.
+RUNS_FROM = re.compile(r"\b(?:effect|effective|from|until|till|by|before|through|starting|since)\s+(?:on\s+)?$|自$",
+                       re.IGNORECASE)
+#: What may come before a date that opens a sentence: ``On``, ``当地时间``, a bullet.
+SENTENCE_LEAD = re.compile(r"[\W_]*(?:On|In|当地时间|北京时间|當地時間|北京時間)?\s*", re.IGNORECASE)
 #: An issuer that the gazetteer does not know, named by a reporting phrase.
 UNKNOWN_EN = re.compile(
     r"(?:^|(?<=[.;:]\s)|(?<=\n))(?P<issuer>(?:The\s+)?(?:[A-Z][\w.&'’-]*|U\.S\.)(?:\s+(?:of|for|and|on|the|&|de|[A-Z][\w.&'’()-]*)){0,9})"
@@ -453,6 +488,8 @@ ZH_INSTITUTION_END = (r"(?:部|委|局|办|办公室|办公厅|院|会|委员会
 UNKNOWN_ZH = re.compile(r"(?:^|(?<=[\s,，。:：;；由从]))(?P<issuer>[\u3400-\u9fff()（）、和与]{1,30}?" + ZH_INSTITUTION_END
                         + r"(?:等\s*\S{0,3}\s*(?:部门|部委|单位|机构))?)" + _ZH_REPORT)
 _ZH_WEAK = re.compile(r"^(?:近日|日前|今天|今日|记者|我|此次|本次|会议|新华社|据悉|为|该|其|已|并|在|会上|各|而|"
+                      r"建议|呼吁|欢迎|支持|一个|一家|一些|"  # a verb or a count before the name: not a name
+                      r"(?:本|市|省|区|县|州|特区)?(?:人民)?(?:政府|委员会|办公室|部|局)$|"  # a bare generic name
                       r"[一二三四五六七八九十]是|推动|质询|督导|有关|相关|政府会|这|那|将|可|要|应|如)")
 _EN_WEAK = re.compile(r"^(?:The|It|This|They|We|He|She|On|In|At|Today|Yesterday|Last|Its|Their|Our|China's|"
                       r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[A-Z][a-z]+day)$")
@@ -614,7 +651,8 @@ def en_titles(text: str) -> list[tuple[int, str]]:
         if not EN_DOC_NOUN.search(title):
             continue
         title = _NOT_EN_TITLE_START.sub("", HEADLINE_VERB.split(title)[-1])
-        title = re.sub(rf"\s+(?:on|in|of)\s+{_MONTHS}.*$", "", title)  # ``… Ethics on May 20``
+        title = re.sub(rf"\s+(?:on|in|of)\s+(?:{_MONTHS}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b).*$", "",
+                       title)  # ``… Ethics on May 20``, ``… on Monday``
         title = re.sub(r"(?:\s+(?:an|a|the|of|on|for|and|to|in|it|its|this|with|by))+$", "", title, flags=re.IGNORECASE)
         title = re.sub(r"^[A-Z][\w.-]*(?:’|')s\s+", "", title)
         if is_title(title) and len(title.split()) <= 18:
@@ -646,8 +684,15 @@ class Attributor:
     #: maker is named near the top; this keeps long documents fast).
     SEARCH_CHARS = 3000
     #: Where no reporting phrase names the issuer, the first institution named in the headline or
-    #: this many characters of the text is taken for it.
-    FALLBACK_CHARS = 600
+    #: in this many characters of the text (a report's lead) is taken for it; one named later is
+    #: as often a body the text cites as the issuer, so the field stays empty instead.
+    FALLBACK_CHARS = 120
+    #: ... and a state is taken only when no institution is named in this many characters.
+    STATE_CHARS = 600
+    #: Without a reporting verb before it, a title is the statement's only in this many characters;
+    #: with one, in this many (later ones name the documents a report recalls).
+    TITLE_CHARS = 250
+    VERB_TITLE_CHARS = 300
 
     def __init__(self, gazetteer_path: str | Path = ISSUERS_JSON, leave_out: str | None = None):
         self.gazetteer_path = str(gazetteer_path)
@@ -766,13 +811,26 @@ class Attributor:
         return Found(self._entries(ents[:1]), ents[0].text) if ents else None
 
     def _first_institution(self, headings: list[str], body: str) -> Found | None:
-        """The first institution of the headline, else of the top of the body; a state only when
-        neither names an institution."""
-        candidates = [self.first_issuer(h) for h in headings] + [self.first_issuer(body, self.FALLBACK_CHARS)]
-        candidates = [c for c in candidates if c]
+        """The first institution of the headline, if the text names it too, else of the top of the
+        body; a state only when neither names an institution."""
+        text = match_form(body)
+        candidates = [c for c in (self.first_issuer(h) for h in headings) if c and self._named_in(c, text)]
+        candidates = [c for c in candidates + [self.first_issuer(body, self.FALLBACK_CHARS)] if c]
         states = {"state", "bloc"}
         institutions = [c for c in candidates if not c.issuers or any(i.type not in states for i in c.issuers)]
-        return (institutions or candidates or [None])[0]
+        if institutions:
+            return institutions[0]
+        # a state, unless an institution is named further on: then who spoke is not clear
+        later = self.first_issuer(body, self.STATE_CHARS)
+        if later is not None and (not later.issuers or any(i.type not in states for i in later.issuers)):
+            return None
+        return candidates[0] if candidates else None
+
+    @staticmethod
+    def _named_in(found: Found, text: str) -> bool:
+        """Whether ``text`` (in :func:`match_form`) names the issuer: its words, or a name of its entries."""
+        names = {found.text} | {n for i in found.issuers for n in (i.name, *i.names, *i.abbreviations)}
+        return any(len(n) >= 2 and match_form(n) in text for n in names)
 
     def issuer_fields(self, found: Found) -> dict:
         """The ``issuer``, ``issuer_text``, ``issuer_type`` and ``country`` fields of a found issuer.
@@ -813,7 +871,9 @@ class Attributor:
 
     def find_document(self, text: str) -> str | None:
         """The statement's title in running text: a ``《…》`` or English title right after a
-        reporting verb first, else the first title on the page."""
+        reporting verb in the first :attr:`VERB_TITLE_CHARS` characters, else the first title of
+        the text if it stands in the lead (its first :attr:`TITLE_CHARS` characters): a title
+        named later is mostly one the text recalls."""
         text = text[: self.SEARCH_CHARS]
         titles = zh_titles(text) + en_titles(text)
         if not titles:
@@ -821,17 +881,20 @@ class Attributor:
             return m["document"] if m else None
         folded = match_form(text)
         for start, title in sorted(titles):
+            if start >= self.VERB_TITLE_CHARS:
+                break
             lead = folded[max(0, start - 30): start]
             if re.search(r"(发布|印发|出台|通过|公布|发表|颁布|推出|签署|提出|制定|了|的)\s*(了)?\s*[“\"]?$", lead) \
                     or re.search(r"(issued|released|adopted|published|unveiled|launched|signed|endorsed|"
                                  r"approved|introduced|passed|entitled|titled|called)\s+(the\s+|a\s+|its\s+|an\s+)?$",
                                  lead, re.IGNORECASE):
                 return title
-        return sorted(titles)[0][1]
+        start, title = sorted(titles)[0]
+        return title if start < self.TITLE_CHARS else None
 
     # -- the page
 
-    def attribute(self, passages: list) -> None:
+    def attribute(self, passages: list, furniture: list[str] = ()) -> None:
         """Fill the attribution of ``passages`` (objects with ``text``, ``heading`` and an
         ``attribution`` dict holding what attribution lines gave: ``issuer``, ``document``,
         ``date``, ``posted``, ``source`` as written) in place.
@@ -839,15 +902,21 @@ class Attributor:
         Values from attribution lines come first; what they leave open is filled from the page:
         a title ``X关于…`` or a reporting phrase names the issuer, a ``《…》`` or capitalised
         title the document, a date beside a reporting phrase the statement's date. The page's
-        findings fill every passage that lacks them.
+        findings fill every passage that lacks them. ``furniture`` are lines the cleaner removed
+        that gave no passage their attribution (the page's header, a date line at its foot): the
+        first full date on them (year, month and day) is the page's posting date for passages
+        whose own lines give none.
         """
         if not passages:
             return
         raw = [dict(p.attribution) for p in passages]
         headings = [p.heading for p in passages if p.heading]
         body = "\n".join(p.text for p in passages)[: self.SEARCH_CHARS]
+        # the year its attribution lines name (a bare ``2023`` too) before one the text names
         year = page_year([a.get("posted") or "" for a in raw] + [a.get("date") or "" for a in raw]
-                         + headings + [body])
+                         + list(furniture)) or page_year(headings + [body])
+        page_posted = next((value for text in furniture for _, _, value in find_dates(text)
+                            if value.year and value.month and value.day), None)
         page = self._page_findings(headings, body, year)
         # where lines after passages name their documents (LAIP pages), a passage without a line
         # of its own (its line was cut off) is another document's: the page says nothing of it
@@ -866,6 +935,8 @@ class Attributor:
                     posted = posted or dated[0][2]
                     given["source"] = given["source"][: dated[0][0]] + given["source"][dated[0][1]:]
                 out["source"] = given["source"].strip(" ,，|") or None
+            if not posted and not (lines_name_documents and not any(given.values())):
+                posted = page_posted
             if posted:
                 out["posted"] = posted.iso
             stated = parse_date(given.get("date"), year)
@@ -876,7 +947,7 @@ class Attributor:
             for key, value in page.items():
                 if value and not out.get(key) and not (lines_name_documents and not any(given.values())):
                     out[key] = value
-            if not out["date"] and posted:
+            if not out["date"] and not out["date_text"] and posted:
                 out["date"], out["date_text"] = posted.iso, posted.text
             if not out["date"] and not out["date_text"] and first_date and not (lines_name_documents and not any(given.values())):
                 out["date"], out["date_text"] = first_date.iso, first_date.text
@@ -895,6 +966,8 @@ class Attributor:
             found = found or self.reported_issuer(title) or self._headline_states(title)
             if "document" not in page:
                 document = self.find_document(title)
+                if document and not self._REPORT_NEAR.search(title) and match_form(document) not in match_form(body):
+                    document = None  # a headline's words for a title the text never names (``SCO Tanjin Declaration``)
                 if document is None and CJK_CHAR.search(title) and ZH_DOC_END.search(fold(title)) \
                         and not self._REPORT_NEAR.search(title) and is_title(title):
                     document = title
@@ -939,15 +1012,19 @@ class Attributor:
                               re.IGNORECASE)
 
     def _stated_date(self, body: str, year: int | None) -> DateValue | None:
-        """A date in the same sentence as a reporting verb, within 60 characters of it, in the
-        first three sentences (a report's lead; later ones cite other documents)."""
-        for sentence in re.split(r"(?<=[.!?。！？])\s*", body[:800])[:3]:
+        """The date of a report's lead: in the first three sentences (later ones cite other
+        documents), a date within 60 characters of a reporting verb, or one that opens or closes a
+        sentence (or line) holding one (``On 25 June 2024, the Assembly … adopted …``, ``… announced the
+        draft … on November 27, 2020.``); the page's first line may open with its date without a verb
+        (``当地时间7月18日，…``). Never a date something takes effect or runs until."""
+        lead = re.split(r"(?<=[.!?。！？])\s*", body[:800])[:3]
+        for i, sentence in enumerate(line for lead_sentence in lead for line in lead_sentence.split("\n") if line.strip()):
             verbs = [m.start() for m in self._REPORT_NEAR.finditer(sentence)]
-            if not verbs:
-                continue
-            for start, _, value in find_dates(sentence, year):
-                if value.month and any(abs(start - v) <= 60 for v in verbs):
-                    if TAKES_EFFECT.match(sentence[start + len(value.text):]):
-                        continue
+            for start, end, value in find_dates(sentence, year):
+                if not value.month or TAKES_EFFECT.match(sentence[end:]) or RUNS_FROM.search(sentence[:start]):
+                    continue
+                opens = bool(SENTENCE_LEAD.fullmatch(sentence[:start]))
+                closes = not sentence[end:].strip(" .。") and any(v < start for v in verbs)
+                if any(abs(start - v) <= 60 for v in verbs) or (opens and (verbs or i == 0)) or closes:
                     return value
         return None

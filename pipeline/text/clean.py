@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import patterns as P
-from pipeline.text.attribution import ATTRIBUTION_FIELDS, Attributor
+from pipeline.text.attribution import ATTRIBUTION_FIELDS, Attributor, line_fields
 from pipeline.text.lang import language_of
 from pipeline.text.lines import DEFAULT_LINE_MODEL, LineModel, PageLines, wrap_width
 from pipeline.text.patterns import LIST_MARKER
@@ -99,6 +99,10 @@ def _match_attribution(text: str) -> tuple[dict, str] | None:
             m = rule.match(text)
             if m:
                 found = {k: v.strip() for k, v in m.groupdict().items() if v and k in LINE_FIELDS}
+                if "date" not in found:  # a rule that does not read the date: the line still gives it
+                    found = {**line_fields(text), **found}
+                    if "posted" in found:
+                        found["date"] = found.pop("posted")
                 if placement == "before" and "date" in found:
                     found["posted"] = found.pop("date")
                 return found, placement
@@ -255,7 +259,8 @@ class Cleaner:
         attribution, placement, removed = None, "", []
         m = P.DATELINE.match(text)
         if m and m.end() < len(text) and (m.group("place") or m.group("zdate") or m.group("ddate") or m.group("news")):
-            found = {"posted": m.group("date") or m.group("zdate") or m.group("ddate"),
+            found = {"posted": m.group("date") or m.group("zdate") or m.group("ddate")
+                     or line_fields(m.group(0)).get("posted"),
                      "source": m.group("source") or m.group("zsource") or None}
             attribution, placement = {k: v for k, v in found.items() if v}, "before"
             removed.append((text[: m.end()], "dateline", "attribution"))
@@ -307,7 +312,7 @@ class Cleaner:
         removals.extend(Removal(ln.number, ln.text, ln.reason or "heading rule", "heading")
                         for ln in lines if ln.kind == "heading")
         passages = _passages(lines)
-        self.attributor.attribute(passages)
+        self.attributor.attribute(passages, furniture=_unclaimed_lines(lines))
         removals.sort(key=lambda r: r.line)
         return CleanedDocument(passages, removals)
 
@@ -339,7 +344,7 @@ class Cleaner:
                 detail = _detail(model, page, i, "boilerplate", p[b], line.rule, self.explain)
                 removals.append(Removal(line.number, line.text, "line model", "boilerplate", detail))
             elif p[a] >= threshold:
-                line.kind, line.attribution, line.placement = "attribution", {}, "before"
+                line.kind, line.attribution, line.placement = "attribution", line_fields(line.text), "before"
                 detail = _detail(model, page, i, "attribution", p[a], line.rule, self.explain)
                 removals.append(Removal(line.number, line.text, "line model", "attribution", detail))
             elif later_content[i] and (p[h] > p[c] or BARE_LABEL.match(line.text.strip("·• "))
@@ -503,6 +508,27 @@ def _joined_next(lines: list[_Line], index: int) -> bool:
     return False
 
 
+def _unclaimed_lines(lines: list[_Line]) -> list[str]:
+    """Removed lines that gave no passage their attribution, where pages write their date: every
+    line removed before the first content line (the page's header), and attribution lines after
+    the last one (a date at the foot of the page)."""
+    content = [i for i, ln in enumerate(lines) if ln.kind == "content"]
+    if not content:
+        return []
+    head = [ln.whole for ln in lines[: content[0]] if ln.kind in ("boilerplate", "attribution")]
+    return head + [ln.whole for ln in lines[content[-1] + 1:] if ln.kind == "attribution"]
+
+
+def _carry(document_level: dict, found: dict) -> None:
+    """Take what a line before the text gives into the attribution of the passages after it. The
+    page's posting date is the first one given: a later date (a dateline ``…7月13日电``, the date
+    under a notice) dates the passages after it, as their ``date``, and leaves the page's alone."""
+    found = dict(found)
+    if "posted" in found and document_level.get("posted"):
+        found["date"] = found.pop("posted")
+    document_level.update(found)
+
+
 def _passages(lines: list[_Line]) -> list[Passage]:
     """Group content lines into passages and give each its heading and attribution."""
     passages: list[Passage] = []
@@ -524,7 +550,7 @@ def _passages(lines: list[_Line]) -> list[Passage]:
         if line.kind == "content":
             if line.attribution:
                 flush()
-                document_level.update(line.attribution)
+                _carry(document_level, line.attribution)
             if claimed_since_break:
                 waiting.clear()
                 claimed_since_break = False
@@ -540,7 +566,7 @@ def _passages(lines: list[_Line]) -> list[Passage]:
                         passage.attribution.setdefault(key, value)
                 claimed_since_break = True
             else:
-                document_level.update(line.attribution)
+                _carry(document_level, line.attribution)
         elif line.kind == "blank":
             lead_in = current and JOINING_LEAD_IN.search(current[-1].text) and _list_follows(lines, number)
             if not (lead_in or _joined_next(lines, number)):
