@@ -166,9 +166,10 @@ def test_ten_thousand_clauses_stay_under_10_mb_and_load_in_chromium(labelled, br
     page = write_report(clauses, tmp_path / "report.html")
     size = page.stat().st_size
     seconds = open_page(browser, page)
-    print(f"10,000 clauses: {size / 1e6:.1f} MB, drawn in {seconds:.2f} s")
+    again = open_page(browser, page)  # plotly.js compiled and cached by the browser
+    print(f"10,000 clauses: {size / 1e6:.1f} MB, drawn in {seconds:.2f} s (first load), {again:.2f} s (again)")
     assert size < 10e6
-    assert seconds < 15, "far slower than the 2 s target even on a busy machine"
+    assert max(seconds, again) < 15, "far slower than the 2 s target even on a busy machine"
     assert errors(browser) == []
     browser.find_element("id", "search").send_keys("(9999)")
     assert shown(browser)[0] == 1
