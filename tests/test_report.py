@@ -6,6 +6,7 @@ chromium-driver``; .ci/run installs them) and skip, saying so, without them.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
@@ -183,3 +184,15 @@ def test_the_terms_of_many_clauses_are_those_of_each_clause_alone(labelled):
     together = model.explain_many(texts, 3)
     assert together == [model.explain_many([t], 3)[0] for t in texts]
     assert any(e["terms"] for entries in together for e in entries if e["label"])
+
+
+def test_clause_text_that_looks_like_the_page_is_shown_as_text(labelled, tmp_path):
+    rows = pd.read_parquet(labelled / "clauses.parquet")
+    hostile = "Quoted markup <!--CARD--> /*FONT*/ </script><script>window.pwned = 1</script> <!-- end"
+    rows.loc[0, "text"] = hostile
+    rows.to_parquet(tmp_path / "clauses.parquet")
+    page = write_report(tmp_path / "clauses.parquet", tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "window.pwned" in page and "</script><script>window.pwned" not in page  # cannot close the script
+    data = json.loads(re.search(r"const D = (\{.*?\});\n", page, re.DOTALL).group(1))
+    assert hostile in json.dumps(data, ensure_ascii=False)  # the clause's own text, whole, as data
+    assert page.count("<!--CARD-->") == 0  # the card filled in once, the clause's copy escaped

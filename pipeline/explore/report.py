@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -137,8 +138,12 @@ def _card_html(card: dict | None) -> str:
 
 
 def _script_json(value) -> str:
-    """JSON safe inside a <script> element."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """JSON safe inside a <script> element: no ``</`` (which would end it) and no ``<!--``."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            .replace("</", "<\\/").replace("<!--", "<\\u0021--"))
+
+
+_PLACEHOLDER = re.compile(r"/\*(?:PLOTLY|DATA|FIGURES|FONT)\*/|<!--(?:SUMMARY|CARD)-->")
 
 
 def plotly_js() -> str:
@@ -159,12 +164,11 @@ def write_report(clauses_path: str | Path, out: str | Path, card: dict | None = 
     summary = (f"{len(documents)} documents, {len(clauses)} clauses, {clauses['issuer'].nunique()} issuers"
                + (f", {int(years.min())}–{int(years.max())}" if len(years) else "")
                + f" — {html.escape(str(clauses_path))}, report of {date.today().isoformat()}")
-    page = (TEMPLATE.replace("/*PLOTLY*/", plotly_js())
-            .replace("/*DATA*/", _script_json(_data(clauses, themes, terms)))
-            .replace("/*FIGURES*/", _script_json(_figures(clauses, documents, themes)))
-            .replace("<!--SUMMARY-->", summary)
-            .replace("<!--CARD-->", _card_html(card))
-            .replace("/*FONT*/", FONT))
+    parts = {"/*PLOTLY*/": plotly_js(), "/*DATA*/": _script_json(_data(clauses, themes, terms)),
+             "/*FIGURES*/": _script_json(_figures(clauses, documents, themes)), "<!--SUMMARY-->": summary,
+             "<!--CARD-->": _card_html(card), "/*FONT*/": FONT}
+    # one pass over the template: a clause that holds a placeholder's text is never filled in
+    page = _PLACEHOLDER.sub(lambda m: parts[m.group(0)], TEMPLATE)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
