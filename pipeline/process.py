@@ -101,7 +101,7 @@ class Manifest:
     def skip(self, item: Skipped) -> None:
         self.skipped.append({"path": item.path, "reason": item.reason})
 
-    def read_file(self, path: str) -> None:
+    def count_file(self, path: str) -> None:
         """Count a file that gave documents, and note what its reader should know about its name."""
         self.files_read += 1
         self.last_file = path
@@ -254,7 +254,7 @@ class SegmentJob:
                 continue
             manifest.documents += 1
             if item.path != manifest.last_file:  # a file's documents come together
-                manifest.read_file(item.path)
+                manifest.count_file(item.path)
             manifest.encodings[item.encoding] += 1
             chunk.append(item)
             if len(chunk) >= self.chunk_size:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline import config
-from pipeline.io.read import json_lines
+from pipeline.io.read import json_objects
 from pipeline.text.lang import language_of
 from pipeline.themes.taxonomy import load_taxonomy
 
@@ -77,24 +77,18 @@ def _table_records(path: Path) -> list[dict]:
     kind = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}.get(path.suffix.lower())
     if kind is None:
         raise AnnotationError(f"{path}: unknown annotation format (use .jsonl, .csv or .parquet)")
-    if kind == "json":  # datasets reports a bad line without its number: check first
-        jsonl_records(path)
+    if kind == "json":  # read here: datasets would number rows without blank lines, and fill a
+        return jsonl_records(path)  # record's missing field with None where we want to say it is missing
     options = {"keep_default_na": False} if kind == "csv" else {}
     dataset = load_dataset(kind, data_files=str(path), split="train", **options)
-    first_line = 2 if kind == "csv" else 1
+    first_line = 2 if kind == "csv" else 1  # a CSV's header is line 1; Parquet rows count from 1
     return [dict(row, _line=i + first_line) for i, row in enumerate(dataset)]
 
 
 def jsonl_records(path: Path) -> list[dict]:
     """The objects of a JSON Lines annotation file, each with its ``_line`` number; an
     :class:`AnnotationError` names the first line that is not a JSON object."""
-    records = []
-    with open(path, encoding="utf-8") as f:
-        for number, row, problem in json_lines(f):
-            if problem:
-                raise AnnotationError(f"{path}:{number}: {problem}")
-            records.append(dict(row, _line=number))
-    return records
+    return [dict(row, _line=number) for number, row in json_objects(path, AnnotationError)]
 
 
 def read_records(path: str | Path) -> list[dict]:

@@ -252,15 +252,9 @@ def read_rows(path: str | Path) -> list[dict]:
 
         return pd.read_parquet(path).to_dict("records")
     if fmt == "jsonl":
-        from pipeline.io.read import json_lines
+        from pipeline.io.read import json_objects
 
-        with open(path, encoding="utf-8") as f:
-            rows = []
-            for number, row, problem in json_lines(f):
-                if problem:
-                    raise ValueError(f"{path}:{number}: {problem}")
-                rows.append(row)
-            return rows
+        return [row for _, row in json_objects(path)]
     import pandas as pd
 
     frame = pd.read_csv(path, keep_default_na=False) if fmt == "csv" else pd.read_parquet(path)

@@ -123,13 +123,14 @@ def shown(path: str | Path) -> str:
 
 
 _ESCAPED_BYTE = re.compile(r"\\x[89a-f][0-9a-f]")  # what :func:`shown` writes for a byte that is not UTF-8
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def name_note(path: str) -> str | None:
     """What a reader of the output should know about the name of a file as :func:`shown` gave
-    it: bytes that are not UTF-8 (written as ``\\xNN``), or control characters such as a line
-    break (kept, escaped by JSON and quoted by CSV); None for an ordinary name."""
+    it: bytes that are not UTF-8 (written as ``\\xNN``; a name that holds that text itself is
+    noted too), or control characters and line separators (kept, escaped by JSON and quoted by
+    CSV); None for an ordinary name."""
     notes = []
     if _ESCAPED_BYTE.search(path):
         notes.append("its name has bytes that are not UTF-8, written as \\xNN in doc_id")
@@ -377,8 +378,9 @@ def iter_table(path: str | Path, text_field: str = "text", batch_size: int = 200
 
 def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict | None, str | None]]:
     """The rows of JSON Lines, numbered from 1, blank lines left out: ``(number, object, None)``,
-    or ``(number, None, problem)`` for a line that is not a JSON object. Every reader of JSON Lines
-    in the project (inputs, tables to classify, annotation files) parses its lines here."""
+    or ``(number, None, problem)`` for a line that is not a JSON object. The project's readers of
+    JSON Lines parse their lines here (inputs and tables to classify skip a bad row;
+    :func:`json_objects` stops at it)."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -391,6 +393,17 @@ def json_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict | None, str | N
             yield number, None, "invalid JSON (nested too deeply)"
             continue
         yield (number, row, None) if isinstance(row, dict) else (number, None, "not a JSON object")
+
+
+def json_objects(path: str | Path, error: type[Exception] = ValueError) -> Iterator[tuple[int, dict]]:
+    """The objects of a JSON Lines file with their line numbers; ``error("FILE:LINE: problem")``
+    is raised at the first line that is not a JSON object (for files a run cannot go on without:
+    annotations, outputs read back, corpus indexes)."""
+    with open(path, encoding="utf-8") as f:
+        for number, row, problem in json_lines(f):
+            if problem:
+                raise error(f"{path}:{number}: {problem}")
+            yield number, row
 
 
 def read_file(

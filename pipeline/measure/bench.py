@@ -130,8 +130,9 @@ class Run:
         return self.megabytes / self.seconds
 
 
-#: ``sitecustomize`` of a previous release's runs: the spaCy factories that the installed (current)
-#: package declares as entry points, but the release's code lacks, are left out instead of failing.
+#: ``sitecustomize`` of a previous release's runs: a spaCy factory that the installed (current)
+#: package declares as an entry point, but the release's code lacks, is replaced by a stub instead
+#: of failing the run (the release never asks for it).
 _RELEASE_SITE = """import importlib.metadata as md
 
 _load = md.EntryPoint.load

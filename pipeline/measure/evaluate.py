@@ -18,7 +18,6 @@ for each language.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,7 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 
+from pipeline.io.read import json_objects
 from pipeline.themes.features import CueTermCounts
 from pipeline.themes.model import ThemeClassifier
 from pipeline.themes.taxonomy import load_taxonomy
@@ -218,11 +218,9 @@ def batches(doc_ids: list[str], clauses_file: str | Path) -> list[str]:
     index = Path(clauses_file).parent / "raw" / "index.jsonl"
     batch_of = {}
     if index.is_file():
-        for line in index.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                if row.get("batch"):
-                    batch_of[row.get("file")] = str(row["batch"])
+        for _, row in json_objects(index):
+            if row.get("batch"):
+                batch_of[row.get("file")] = str(row["batch"])
     return [batch_of.get(d, Path(clauses_file).name) for d in doc_ids]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import config
-from pipeline.io.read import read_file
+from pipeline.io.read import json_objects, read_file
 from pipeline.measure.attribution_eval import PageAttribution, default_matcher, score_page
 from pipeline.process import SegmentJob
 from pipeline.text.repair import repair_text
@@ -142,10 +142,8 @@ def gold_pages(corpora: list[Path]) -> list[GoldPage]:
         corpus_dir = Path(corpus_dir)
         index = {}
         for path in sorted((corpus_dir / "raw").glob("index*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    row = json.loads(line)
-                    index[row["file"]] = row
+            for _, row in json_objects(path):
+                index[row["file"]] = row
         for gold_path in sorted((corpus_dir / "gold").glob("*.json")):
             gold = json.loads(gold_path.read_text(encoding="utf-8"))
             row = index.get(gold["file"], {})
