@@ -321,3 +321,11 @@ def test_a_title_a_reporting_verb_introduces_after_the_lead_is_a_recalled_one(cl
     assert attributions[0]["document"] is None
     attributions, _ = page(cleaner, recalled + lead)
     assert attributions[0]["document"] == "示例数据安全管理办法"
+
+
+def test_a_headline_issuer_must_be_named_in_the_text_as_a_whole_word():
+    attributor = Attributor()
+    un = attributor.first_issuer("UN agency warns on algorithms")
+    assert [i.id for i in un.issuers] == ["un"]
+    assert not attributor._named_in(un, "The ministers met under the new rules.")  # 'un' of 'under'
+    assert attributor._named_in(un, "The ministers met at the UN to adopt the rules.")

@@ -813,8 +813,7 @@ class Attributor:
     def _first_institution(self, headings: list[str], body: str) -> Found | None:
         """The first institution of the headline, if the text names it too, else of the top of the
         body; a state only when neither names an institution."""
-        text = match_form(body)
-        candidates = [c for c in (self.first_issuer(h) for h in headings) if c and self._named_in(c, text)]
+        candidates = [c for c in (self.first_issuer(h) for h in headings) if c and self._named_in(c, body)]
         candidates = [c for c in candidates + [self.first_issuer(body, self.FALLBACK_CHARS)] if c]
         states = {"state", "bloc"}
         institutions = [c for c in candidates if not c.issuers or any(i.type not in states for i in c.issuers)]
@@ -826,11 +825,19 @@ class Attributor:
             return None
         return candidates[0] if candidates else None
 
-    @staticmethod
-    def _named_in(found: Found, text: str) -> bool:
-        """Whether ``text`` (in :func:`match_form`) names the issuer: its words, or a name of its entries."""
-        names = {found.text} | {n for i in found.issuers for n in (i.name, *i.names, *i.abbreviations)}
-        return any(len(n) >= 2 and match_form(n) in text for n in names)
+    def _named_in(self, found: Found, body: str) -> bool:
+        """Whether ``body`` names the issuer: one of its gazetteer entries, found as every issuer is
+        (whole tokens: ``UN`` is not in ``under``), or, for an issuer the gazetteer does not know,
+        its words (not inside a longer word)."""
+        if found.issuers:
+            ids = {i.id for i in found.issuers}
+            return any(m.issuer_id in ids for m in self.issuer_spans(body[: self.SEARCH_CHARS])[0])
+        words = match_form(found.text.strip())
+        if len(words) < 2:
+            return False
+        edge = r"(?<![A-Za-z0-9])" if words[0].isascii() and words[0].isalnum() else ""
+        end = r"(?![A-Za-z0-9])" if words[-1].isascii() and words[-1].isalnum() else ""
+        return re.search(edge + re.escape(words) + end, match_form(body)) is not None
 
     def issuer_fields(self, found: Found) -> dict:
         """The ``issuer``, ``issuer_text``, ``issuer_type`` and ``country`` fields of a found issuer.
