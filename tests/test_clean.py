@@ -212,6 +212,9 @@ READER_CONTENT = [
     "States that subscribe to these principles should follow them in public procurement and report on progress.",
     "Follow our responsible AI standard in every project and record each exception to it.",  # addresses staff
     "For more information on the assessment, see Annex 2 of this code.",
+    "Please follow the procedures in Annex 1 when an AI system is found to cause harm to a person.",
+    "Please register every high-risk system with the national authority before it is put into service.",
+    "Regulators should review cookie consent mechanisms that nudge users into sharing their data.",
 ]
 
 

@@ -186,6 +186,8 @@ def test_imperative_titles_are_clauses_and_noun_phrase_titles_are_headings():
     for title in ("（二）加快构建算力调度平台", "三、加大关键技术供给", "建設統一的數據交換平臺", "夯实数字基础设施"):
         assert not _is_heading(title, "zh"), title  # verbs of action lead a provision, not a title
     assert _is_heading("（二）算力调度平台", "zh")
+    for title in ("（一）建设目标", "二、建设原则", "建設內容", "（三）高效协同机制"):
+        assert _is_heading(title, "zh"), title  # 建设 as a noun, 高效 an adjective: noun-phrase titles
 
 
 def test_article_numbers_glued_to_their_text_and_sentences_glued_without_a_space_are_split():

@@ -919,9 +919,12 @@ class Attributor:
         raw = [dict(p.attribution) for p in passages]
         headings = [p.heading for p in passages if p.heading]
         body = "\n".join(p.text for p in passages)[: self.SEARCH_CHARS]
-        # the year its attribution lines name (a bare ``2023`` too) before one the text names
-        year = page_year([a.get("posted") or "" for a in raw] + [a.get("date") or "" for a in raw]
-                         + list(furniture)) or page_year(headings + [body])
+        # the year its attribution lines name (a bare ``2023`` too), else one a removed line names
+        # with a month (a menu's bare years are other pages'), else one the text names
+        year = (page_year([a.get("posted") or "" for a in raw] + [a.get("date") or "" for a in raw])
+                or next((value.year for text in furniture for _, _, value in find_dates(text)
+                         if value.year and value.month), None)
+                or page_year(headings + [body]))
         page_posted = next((value for text in furniture for _, _, value in find_dates(text)
                             if value.year and value.month and value.day), None)
         page = self._page_findings(headings, body, year)

@@ -33,8 +33,9 @@ BARE_LABEL = re.compile(
 #: A Chinese title that is an imperative is a clause, not a heading (ANNOTATION.md §2).
 ZH_IMPERATIVE = re.compile(r"^(促进|推进|推动|加强|提升|确保|確保|坚持|堅持|实施|實施|建立|完善|构建|構建|支持|鼓励|鼓勵|"
                            r"深化|拓展|共同|积极|積極|强化|強化|培育|保障|维护|維護|防范|防範|促進|推進|推動|加強|"
-                           r"加快|加速|加大|建设|建設|打造|推行|优化|優化|健全|提高|增强|增強|开展|開展|落实|落實|营造|營造|"
-                           r"引导|引導|统筹|統籌|夯实|夯實|筑牢|築牢|激发|激發|扩大|擴大|着力|著力|大力|分担|分擔|发挥|發揮|高效)")
+                           r"加快|加速|加大|建设(?!目标|原则|内容|任务|要求|重点|路径|方向|方案|背景|情况)|"
+                           r"建設(?!目標|原則|內容|任務|要求|重點|路徑|方向|方案|背景|情況)|打造|推行|优化|優化|健全|提高|增强|增強|开展|開展|落实|落實|营造|營造|"
+                           r"引导|引導|统筹|統籌|夯实|夯實|筑牢|築牢|激发|激發|扩大|擴大|着力|著力|大力|分担|分擔|发挥|發揮)")
 #: An English title that starts with an imperative verb and is written as a sentence (not in Title
 #: Case) is a clause: ``Strengthen policy dialogue and communication``.
 EN_IMPERATIVE = re.compile(
@@ -509,9 +510,9 @@ def _joined_next(lines: list[_Line], index: int) -> bool:
 
 
 def _unclaimed_lines(lines: list[_Line]) -> list[str]:
-    """Removed lines that gave no passage their attribution, where pages write their date: every
-    line removed before the first content line (the page's header), and attribution lines after
-    the last one (a date at the foot of the page)."""
+    """Removed lines where pages write their own date, for attribution to read it from: every line
+    removed before the first content line (the page's header: menus, bylines, attribution lines),
+    and the attribution lines after the last one (a date at the foot of the page)."""
     content = [i for i, ln in enumerate(lines) if ln.kind == "content"]
     if not content:
         return []

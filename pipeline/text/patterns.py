@@ -104,11 +104,13 @@ BOILERPLATE_LINES: list[tuple[str, re.Pattern]] = [
                            r"book a demo|want to (?:learn|know|read) more|to (?:view|read|see) more|"
                            r"for more (?:details|information|news|updates),? (?:click|visit|go to))\b"
                            r"|\b(?:click here|book a demo|subscribe to our|follow us on|sign up for (?:our|the) (?:newsletter|updates)"
-                           r"|please (?:consider )?(?:enrol|register|subscrib|sign up|visit|follow|click)\w*)\b"
+                           r"|please click|please (?:consider )?(?:enrol\w*|register\w*|subscrib\w*|sign\w* up) (?:now|here|today|"
+                           r"below|for (?:a |an |our |the )?(?:free |new )?(?:account|newsletter|trial|updates|membership)))\b"
                            r"|请点击|請點擊|点击(?:阅读原文|下方|这里|此处|进入)|點擊(?:閱讀原文|下方|這裡|此處|進入)|欢迎关注|歡迎關注"
                            r"|扫描二维码|掃描二維碼|长按(?:识别|二维码)|長按(?:識別|二維碼)")),
     ("cookie notice", _rx(r"\b(?:we|this (?:web)?site|our (?:web)?site|site)\b[^.]{0,60}\buses? cookies\b"
-                          r"|\bcookies? (?:policy|settings|preferences|consent)\b|\baccept (?:all )?cookies\b")),
+                          r"|\b(?:our|this site's|the site's) cookies? (?:policy|settings|preferences|notice)\b"
+                          r"|^\W*cookies? (?:policy|settings|preferences)\W*$|\baccept (?:all )?cookies\b")),
 ]
 
 #: Lines holding any of these words (matched in the lower-cased line) are boilerplate. Plain
